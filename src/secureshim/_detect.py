@@ -1,0 +1,162 @@
+"""What this interpreter has, and which tier each primitive uses.
+
+Everything is decided once, at import, by looking for features rather than
+version numbers: distributions backported pieces of PEP 466 into 2.7
+releases older than the ones that introduced them upstream.
+
+The TLS-related flags need ``import ssl`` (about 13 ms), so they are
+computed on first request by :func:`ssl_flags` instead; see ``features``.
+"""
+from __future__ import absolute_import, division, print_function
+
+import hashlib
+import hmac
+import os
+import types
+
+MYPY = False
+if MYPY:  # pragma: no cover
+    from typing import Dict, List, Optional, Sequence, Tuple  # noqa: F401
+
+_BUILTIN = (types.BuiltinFunctionType,)
+
+# hmac.compare_digest: 2.7.7+ (PEP 466) and 3.3+.
+HAS_COMPARE_DIGEST = hasattr(hmac, "compare_digest")
+
+# hashlib.pbkdf2_hmac: 2.7.8+ (PEP 466) and 3.4+; missing on 3.12+ builds
+# without OpenSSL, which lost CPython's pure-Python fallback.
+HAS_PBKDF2_HMAC = hasattr(hashlib, "pbkdf2_hmac")
+
+# OpenSSL-backed when it is _hashlib's C function; CPython 2.7.8+ and 3.4-3.11
+# built against an OpenSSL without PKCS5_PBKDF2_HMAC (or with it hidden, as
+# pyenv's 2.7.18 and 3.6.15 here) substitute a slow pure-Python loop
+# defined in hashlib.py itself.
+PBKDF2_HMAC_OPENSSL = HAS_PBKDF2_HMAC and isinstance(
+    getattr(hashlib, "pbkdf2_hmac", None), _BUILTIN
+)
+
+# hashlib.algorithms_guaranteed/_available: 2.7.9+ and 3.2+.
+HAS_ALGORITHMS_GUARANTEED = hasattr(hashlib, "algorithms_guaranteed")
+HAS_ALGORITHMS_AVAILABLE = hasattr(hashlib, "algorithms_available")
+
+# os.getrandom: 3.6+ on Linux; os.urandom then uses getrandom(2), which also
+# blocks until the kernel pool is initialised early in boot.
+HAS_GETRANDOM = hasattr(os, "getrandom")
+
+# os.urandom is C code that keeps its /dev/urandom descriptor open (or uses
+# getrandom/the Windows API) on 2.7.9+ (bpo-21305) and 3.4+. Before that it
+# was Python code in os.py that opened /dev/urandom on every call and failed
+# under descriptor exhaustion.
+URANDOM_IS_C = isinstance(os.urandom, _BUILTIN)
+
+# secureshim's fd tier needs a POSIX /dev/urandom.
+HAS_DEV_URANDOM = os.name == "posix"
+
+# Tiers of each primitive, best first.
+TIERS = {
+    "compare_digest": ("native", "python"),
+    "urandom": ("native", "fd"),
+}  # type: Dict[str, Tuple[str, ...]]
+
+_ENV = "SECURESHIM_FORCE"
+
+
+def _choices():
+    # type: () -> str
+    return "; ".join(
+        "%s=%s" % (name, "|".join(TIERS[name])) for name in sorted(TIERS)
+    )
+
+
+def parse_force(value):
+    # type: (str) -> Dict[str, str]
+    """Parse a ``SECURESHIM_FORCE`` value into ``{primitive: tier}``.
+
+    Raises ``ValueError`` naming the valid choices for anything unknown.
+    """
+    forced = {}  # type: Dict[str, str]
+    for item in value.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        name, sep, tier = item.partition("=")
+        name, tier = name.strip(), tier.strip()
+        if not sep or name not in TIERS or tier not in TIERS[name]:
+            raise ValueError(
+                "%s: cannot understand %r; valid choices are %s"
+                % (_ENV, item, _choices())
+            )
+        if name in forced and forced[name] != tier:
+            raise ValueError(
+                "%s: %s is forced twice (%s and %s)"
+                % (_ENV, name, forced[name], tier)
+            )
+        forced[name] = tier
+    return forced
+
+
+FORCED = parse_force(os.environ.get(_ENV, ""))
+
+# primitive -> tier in use, filled in by each primitive's module.
+CHOSEN = {}  # type: Dict[str, str]
+
+
+def choose(primitive, available):
+    # type: (str, Sequence[str]) -> Optional[str]
+    """Pick ``primitive``'s tier among ``available`` (best first).
+
+    Honours ``SECURESHIM_FORCE``; a forced tier that cannot run here raises
+    ``ValueError``. Returns None when no tier can run at all.
+    """
+    forced = FORCED.get(primitive)
+    if forced is not None:
+        if forced not in available:
+            raise ValueError(
+                "%s: %s=%s cannot run on this interpreter; tiers available "
+                "here: %s" % (_ENV, primitive, forced, "|".join(available) or "none")
+            )
+        tier = forced  # type: Optional[str]
+    else:
+        tier = available[0] if available else None
+    if tier is not None:
+        CHOSEN[primitive] = tier
+    return tier
+
+
+_SSL_FLAGS = {}  # type: Dict[str, object]
+
+
+def ssl_flags():
+    # type: () -> Dict[str, object]
+    """TLS capability flags, computed on first call (this imports ``ssl``)."""
+    if _SSL_FLAGS:
+        return _SSL_FLAGS
+    try:
+        import ssl
+    except ImportError:  # Python built without OpenSSL
+        ssl = None  # type: ignore[assignment]
+    flags = {
+        "HAS_SSL": ssl is not None,
+        # 2.7.9+ (PEP 466) and 3.2+.
+        "HAS_SSLCONTEXT": hasattr(ssl, "SSLContext"),
+        # 2.7.9+ (PEP 466) and 3.4+.
+        "HAS_CREATE_DEFAULT_CONTEXT": hasattr(ssl, "create_default_context"),
+        # 2.7.9+ and 3.2-3.11; removed in 3.12 (gh-94199).
+        "HAS_MATCH_HOSTNAME": hasattr(ssl, "match_hostname"),
+        # 2.7.9+ and 3.2+, when OpenSSL supports SNI.
+        "HAS_SNI": bool(getattr(ssl, "HAS_SNI", False)),
+        # PROTOCOL_TLSv1_2 exists with OpenSSL 1.0.1+ on 2.7.9+ and 3.4+; 3.7+
+        # also says it with HAS_TLSv1_2 (and PROTOCOL_TLSv1_2 is deprecated).
+        "HAS_TLSv1_2": bool(
+            getattr(ssl, "HAS_TLSv1_2", hasattr(ssl, "PROTOCOL_TLSv1_2"))
+        ),
+        # 2.7.15+ and 3.7+ with OpenSSL 1.1.1+ (bpo-32947).
+        "HAS_TLSv1_3": bool(getattr(ssl, "HAS_TLSv1_3", False)),
+        # 3.7+, when OpenSSL has X509_VERIFY_PARAM_set_hostflags (bpo-31399).
+        "HAS_HOSTNAME_CHECKS_COMMON_NAME": hasattr(
+            getattr(ssl, "SSLContext", None), "hostname_checks_common_name"
+        ),
+        "OPENSSL_VERSION": getattr(ssl, "OPENSSL_VERSION", None),
+    }  # type: Dict[str, object]
+    _SSL_FLAGS.update(flags)
+    return _SSL_FLAGS

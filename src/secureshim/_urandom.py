@@ -1,0 +1,199 @@
+"""urandom: os.urandom, or a persistent /dev/urandom descriptor.
+
+Tiers: ``native`` (``os.urandom`` where it is C code: getrandom(2), a cached
+descriptor or the Windows API; 2.7.9+ and 3.4+) and ``fd``.
+
+``fd`` is the behaviour Python 2.7.9 gained in bpo-21305 (keep one
+descriptor open instead of opening /dev/urandom on every call, which fails
+under descriptor exhaustion), with the robustness CPython added in
+bpo-21207: other code may close our descriptor (``os.closerange`` before an
+exec, daemonisation) and the number may then be reused for an unrelated
+file, so before every read the descriptor is checked against the device and
+inode recorded when it was opened. When it no longer matches, a new one is
+opened and the old number is left alone: it belongs to whoever reused it.
+There is never a userspace generator to fall back to.
+"""
+from __future__ import absolute_import, division, print_function
+
+import errno
+import operator
+import os
+import stat
+import sys
+import threading
+
+from . import _detect, _warn
+from .exceptions import DegradedSecurityWarning
+
+MYPY = False
+if MYPY:  # pragma: no cover
+    from typing import Optional, Tuple  # noqa: F401
+
+DEVICE = "/dev/urandom"
+
+# O_CLOEXEC: 3.3+ on Linux and the BSDs; older interpreters set FD_CLOEXEC
+# with fcntl right after opening, which leaves a window only for a
+# concurrent fork+exec in another thread.
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_O_FLAGS = os.O_RDONLY | _O_CLOEXEC | getattr(os, "O_NOCTTY", 0)
+
+# Errors that mean there is no random device here at all, as opposed to a
+# transient failure such as EMFILE that the caller should see as OSError.
+_NO_DEVICE = (errno.ENOENT, errno.ENODEV, errno.ENXIO)
+
+
+def _set_cloexec(fd):
+    # type: (int) -> None
+    import fcntl
+
+    flags = fcntl.fcntl(fd, fcntl.F_GETFD)
+    fcntl.fcntl(fd, fcntl.F_SETFD, flags | fcntl.FD_CLOEXEC)
+
+
+class _Descriptor(object):
+    """One process's /dev/urandom descriptor and what it must refer to."""
+
+    def __init__(self, opened=(-1, -1, -1)):
+        # type: (Tuple[int, int, int]) -> None
+        self.lock = threading.Lock()
+        self.pid = os.getpid()
+        # (fd, st_dev, st_ino), replaced as a whole so that readers in other
+        # threads never see a descriptor paired with another's identity.
+        self.opened = opened
+
+    def current(self):
+        # type: () -> int
+        """Return a descriptor on /dev/urandom that is still ours."""
+        opened = self.opened
+        fd = opened[0]
+        if fd >= 0:
+            try:
+                st = os.fstat(fd)
+            except OSError:
+                pass  # closed behind our back: reopen
+            else:
+                if (fd, st.st_dev, st.st_ino) == opened:
+                    return fd
+        with self.lock:
+            if self.opened is not opened:  # another thread reopened it
+                return self.current()
+            self.opened = _open_device()
+            return self.opened[0]
+
+
+def _open_device():
+    # type: () -> Tuple[int, int, int]
+    try:
+        fd = os.open(DEVICE, _O_FLAGS)
+    except OSError as exc:
+        if exc.errno in _NO_DEVICE:
+            raise NotImplementedError("%s not found: %s" % (DEVICE, exc))
+        raise
+    try:
+        if not _O_CLOEXEC:
+            _set_cloexec(fd)
+        st = os.fstat(fd)
+        if not stat.S_ISCHR(st.st_mode):
+            raise NotImplementedError(
+                "%s is not a character device; refusing to read it" % DEVICE
+            )
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st.st_dev, st.st_ino
+
+
+_state = _Descriptor()
+
+
+def _descriptor():
+    # type: () -> int
+    global _state
+    state = _state
+    if state.pid != os.getpid():
+        # Forked child: the parent's lock may have been held by a thread
+        # that does not exist here, so start with fresh state. The inherited
+        # descriptor is a copy of ours and is reused if it still checks out.
+        _state = state = _Descriptor(state.opened)
+    return state.current()
+
+
+def _read(fd, n):
+    # type: (int, int) -> bytes
+    chunks = []
+    while n > 0:
+        try:
+            chunk = os.read(fd, n)
+        except OSError as exc:
+            # 3.5+ retries EINTR itself (PEP 475); 2.7 and 3.4 do not.
+            if exc.errno == errno.EINTR:
+                continue
+            raise
+        if not chunk:
+            raise OSError(errno.EIO, "unexpected end of file on %s" % DEVICE)
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def fd_urandom(n):
+    # type: (int) -> bytes
+    """Return a bytes object of ``n`` random bytes suitable for cryptographic use.
+
+    secureshim's ``fd`` tier: reads /dev/urandom through one descriptor kept
+    open for the life of the process (see the module docstring for how it
+    survives being closed or replaced). Raises ``NotImplementedError`` where
+    there is no /dev/urandom, like ``os.urandom``; never falls back to a
+    userspace generator.
+    """
+    if _fd_first_use:
+        _warn.fire(_fd_first_use)
+    n = operator.index(n)
+    if n < 0:
+        raise ValueError("negative argument not allowed")
+    if n > sys.maxsize:
+        raise OverflowError("Python int too large to convert to C ssize_t")
+    if n == 0:
+        return b""
+    fd = _descriptor()
+    return _read(fd, n)
+
+
+# The fd tier is the better choice only where os.urandom is the old
+# open-read-close Python code (before 2.7.9).
+if _detect.URANDOM_IS_C:
+    _available = ("native", "fd") if _detect.HAS_DEV_URANDOM else ("native",)
+else:
+    _available = ("fd", "native") if _detect.HAS_DEV_URANDOM else ("native",)
+TIER = _detect.choose("urandom", _available)
+
+_fd_first_use = []  # type: _warn.Pending
+if TIER == "fd" and _available[0] != "fd":
+    _fd_first_use = _warn.arm(
+        "urandom",
+        "urandom: the fd tier is in use because SECURESHIM_FORCE selects it; "
+        "it reads /dev/urandom, which unlike os.urandom here does not wait "
+        "for the kernel's pool to be initialised early in boot (getrandom). "
+        "Fix: unset SECURESHIM_FORCE.",
+        DegradedSecurityWarning,
+    )
+
+if TIER == "fd":
+    urandom = fd_urandom
+elif TIER == _available[0]:
+    urandom = os.urandom
+else:
+    _native_first_use = _warn.arm(
+        "urandom",
+        "urandom: the native tier is in use because SECURESHIM_FORCE selects "
+        "it; os.urandom here opens /dev/urandom on every call and fails when "
+        "the process runs out of descriptors. Fix: unset SECURESHIM_FORCE.",
+        DegradedSecurityWarning,
+    )
+
+    def urandom(n):
+        # type: (int) -> bytes
+        """Return ``os.urandom(n)``, warning once that it is the weaker tier."""
+        if _native_first_use:
+            _warn.fire(_native_first_use)
+        return os.urandom(n)

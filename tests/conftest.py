@@ -1,0 +1,60 @@
+from __future__ import absolute_import, division, print_function
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VECTORS = os.path.join(HERE, "vectors")
+
+
+class Result(object):
+    def __init__(self, returncode, out, err):
+        self.returncode = returncode
+        self.out = out
+        self.err = err
+
+    def check(self):
+        assert self.returncode == 0, "exit %d\nstdout:\n%s\nstderr:\n%s" % (
+            self.returncode,
+            self.out,
+            self.err,
+        )
+        return self
+
+
+def run_python(code, env=None, args=(), cwd=None):
+    """Run ``code`` in a fresh interpreter (the one running the tests).
+
+    ``env`` entries are added to (or, with value None, removed from) the
+    current environment. SECURESHIM_FORCE is removed unless given.
+    """
+    full_env = dict(os.environ)
+    full_env.pop("SECURESHIM_FORCE", None)
+    for key, value in (env or {}).items():
+        if value is None:
+            full_env.pop(key, None)
+        else:
+            full_env[key] = value
+    proc = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code)] + list(args),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=full_env,
+        cwd=cwd,
+    )
+    out, err = proc.communicate()
+    return Result(proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+
+
+@pytest.fixture
+def rearm_warnings():
+    """Make secureshim's first-use warnings due again around a test."""
+    from secureshim import _warn
+
+    _warn.rearm()
+    yield
+    _warn.rearm()

@@ -1,0 +1,120 @@
+"""The public surface: names, backends(), features, version, import cost."""
+from __future__ import absolute_import, division, print_function
+
+import re
+
+import secureshim
+from secureshim import features
+
+from .conftest import run_python
+
+TIERS = {"native", "openssl", "python", "fd", "pyopenssl", "legacy"}
+
+
+def test_all_names_exist():
+    for name in secureshim.__all__:
+        assert hasattr(secureshim, name), name
+
+
+def test_version_is_in_the_code():
+    assert re.match(r"^\d+\.\d+\.\d+", secureshim.__version__)
+
+
+def test_backends_reports_a_known_tier_for_each_primitive():
+    chosen = secureshim.backends()
+    assert {"compare_digest", "urandom"} <= set(chosen)
+    assert set(chosen.values()) <= TIERS
+
+
+def test_backends_returns_a_copy():
+    secureshim.backends()["compare_digest"] = "bogus"
+    assert secureshim.backends()["compare_digest"] != "bogus"
+
+
+def test_backends_matches_the_bound_function():
+    import hmac
+    import os
+
+    chosen = secureshim.backends()
+    assert (secureshim.compare_digest is getattr(hmac, "compare_digest", None)) == (
+        chosen["compare_digest"] == "native"
+    )
+    assert (secureshim.urandom is os.urandom) == (chosen["urandom"] == "native")
+
+
+def test_features_flags_describe_the_stdlib():
+    import hashlib
+    import hmac
+    import os
+    import ssl
+
+    assert features.HAS_COMPARE_DIGEST == hasattr(hmac, "compare_digest")
+    assert features.HAS_PBKDF2_HMAC == hasattr(hashlib, "pbkdf2_hmac")
+    if features.PBKDF2_HMAC_OPENSSL:
+        assert hashlib.pbkdf2_hmac.__module__ == "_hashlib"
+    elif features.HAS_PBKDF2_HMAC:
+        assert hashlib.pbkdf2_hmac.__module__ == "hashlib"
+    assert features.HAS_GETRANDOM == hasattr(os, "getrandom")
+    assert features.HAS_SSLCONTEXT == hasattr(ssl, "SSLContext")
+    assert features.HAS_CREATE_DEFAULT_CONTEXT == hasattr(ssl, "create_default_context")
+    assert features.HAS_MATCH_HOSTNAME == hasattr(ssl, "match_hostname")
+    assert features.HAS_SNI == ssl.HAS_SNI
+    assert features.HAS_TLSv1_3 == getattr(ssl, "HAS_TLSv1_3", False)
+    assert features.HAS_HOSTNAME_CHECKS_COMMON_NAME == hasattr(
+        ssl.SSLContext, "hostname_checks_common_name"
+    )
+    assert features.OPENSSL_VERSION == ssl.OPENSSL_VERSION
+
+
+def test_features_as_dict_lists_every_flag():
+    flags = features.as_dict()
+    assert set(flags) == set(features.FLAGS)
+    for name in ("HAS_TLSv1_2", "HAS_TLSv1_3", "HAS_SNI", "HAS_GETRANDOM"):
+        assert name in flags
+
+
+def test_import_does_not_import_ssl():
+    result = run_python(
+        """
+        import sys
+        import secureshim
+        secureshim.compare_digest(b"a", b"a")
+        secureshim.urandom(1)
+        secureshim.backends()
+        print("ssl" in sys.modules)
+        """
+    ).check()
+    assert result.out.strip() == "False"
+
+
+def test_import_works_without_certifi_and_idna():
+    # A meta-path finder that refuses the optional dependencies, as in an
+    # application that vendors secureshim without them.
+    run_python(
+        """
+        import sys
+
+        class Refuse(object):
+            def find_module(self, name, path=None):
+                if name.split(".")[0] in ("certifi", "idna"):
+                    return self
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in ("certifi", "idna"):
+                    raise ImportError("blocked " + name)
+            def load_module(self, name):
+                raise ImportError("blocked " + name)
+
+        sys.meta_path.insert(0, Refuse())
+        import secureshim
+        assert secureshim.compare_digest(b"x", b"x")
+        assert len(secureshim.urandom(8)) == 8
+        """
+    ).check()
+
+
+def test_python_m_secureshim_prints_backends_and_flags():
+    result = run_python("import runpy; runpy.run_module('secureshim', run_name='__main__')").check()
+    assert "compare_digest" in result.out
+    assert "urandom" in result.out
+    assert "HAS_TLSv1_2" in result.out
+    assert "PBKDF2_HMAC_OPENSSL" in result.out
