@@ -7,6 +7,9 @@ which. Weaker choices warn once, at first use, with a
 """
 from __future__ import absolute_import, division, print_function
 
+import importlib
+import sys
+
 from . import _detect
 from ._algorithms import algorithms_available, algorithms_guaranteed
 from ._compare_digest import compare_digest
@@ -19,7 +22,7 @@ from .exceptions import (
 
 MYPY = False
 if MYPY:  # pragma: no cover
-    from typing import Dict  # noqa: F401
+    from typing import Any, Dict, List  # noqa: F401
 
 __version__ = "0.1.0"
 
@@ -36,6 +39,47 @@ __all__ = [
 ]
 
 
+# Public names whose modules import ssl (13 ms on 3.11), mapped to the
+# private module that defines them. They load on first access through a
+# module __getattr__ (PEP 562, 3.7+); 2.7 and 3.6 have no module __getattr__
+# and load them at import.
+_LAZY = {}  # type: Dict[str, str]
+# Primitives defined in those modules, mapped to their module, so that
+# backends() and SECURESHIM_FORCE can reach them.
+_LAZY_PRIMITIVES = {}  # type: Dict[str, str]
+
+
+def _load(module):
+    # type: (str) -> Any
+    return importlib.import_module("." + module, __name__)
+
+
+def __getattr__(name):
+    # type: (str) -> Any
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    value = getattr(_load(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    # type: () -> List[str]
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if sys.version_info < (3, 7):
+    for _name in _LAZY:
+        globals()[_name] = __getattr__(_name)
+else:
+    # A forced tier is checked at import, so a bad SECURESHIM_FORCE fails
+    # here even for lazily loaded primitives.
+    for _primitive in _detect.FORCED:
+        if _primitive in _LAZY_PRIMITIVES:
+            _load(_LAZY_PRIMITIVES[_primitive])
+
+
 def backends():
     # type: () -> Dict[str, str]
     """Return ``{primitive: tier}`` for every primitive secureshim provides.
@@ -44,4 +88,6 @@ def backends():
     (libcrypto called directly), ``python`` (secureshim's pure-Python
     implementation), ``fd`` (secureshim's persistent-descriptor urandom).
     """
+    for module in set(_LAZY_PRIMITIVES.values()):
+        _load(module)
     return dict(_detect.CHOSEN)
