@@ -13,6 +13,7 @@ import sys
 from . import _detect
 from ._algorithms import algorithms_available, algorithms_guaranteed
 from ._compare_digest import compare_digest
+from ._inject import extract_from_stdlib, inject_into_stdlib
 from ._urandom import urandom
 from .exceptions import (
     DegradedSecurityWarning,
@@ -32,6 +33,8 @@ __all__ = [
     "algorithms_guaranteed",
     "backends",
     "compare_digest",
+    "extract_from_stdlib",
+    "inject_into_stdlib",
     "urandom",
     "DegradedSecurityWarning",
     "InsecurePlatformWarning",
