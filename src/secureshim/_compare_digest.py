@@ -113,7 +113,7 @@ else:
         if not _detect.HAS_COMPARE_DIGEST:
             return True
         try:
-            hmac.compare_digest(memoryview(b"ab")[::2], b"a")
+            hmac.compare_digest(memoryview(b"abcd")[::2], b"ac")
         except BufferError:
             return True
         return False
