@@ -49,10 +49,18 @@ def main():
                 venv = os.path.join(work, "%s-%s" % (interpreter, label.replace(" ", "-")))
                 python = fresh_venv(venv, interpreter)
                 run(python, "-m", "pip", "install", "-q", target)
-                out = subprocess.check_output(
-                    [python, "-m", "secureshim"], cwd=work
-                ).decode("utf-8")
+                # The exit code is the verdict: 0 OK, 1 DEGRADED, 2 INSECURE.
+                proc = subprocess.Popen(
+                    [python, "-m", "secureshim"], cwd=work, stdout=subprocess.PIPE
+                )
+                out = proc.communicate()[0].decode("utf-8")
+                assert proc.returncode in (0, 1, 2), proc.returncode
                 assert "compare_digest" in out and "HAS_TLSv1_2" in out, out
+                # The console script from setup.cfg's entry point.
+                script = os.path.join(os.path.dirname(python), "secureshim")
+                version = subprocess.check_output([script, "--version"], cwd=work,
+                                                  stderr=subprocess.STDOUT)
+                assert version.decode("utf-8").startswith("secureshim "), version
                 print("%s from %s: ok" % (interpreter, label))
     finally:
         shutil.rmtree(work, ignore_errors=True)

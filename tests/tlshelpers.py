@@ -11,6 +11,7 @@ import os
 import socket
 import ssl
 import threading
+import time
 import warnings
 
 from cryptography import x509
@@ -25,7 +26,12 @@ except ImportError:  # 2.7 without the ipaddress backport
     ipaddress = None
 
 _BACKEND = default_backend()
-_UTCNOW = datetime.datetime.utcnow
+
+
+def _UTCNOW():
+    # Naive UTC, which every cryptography version accepts (utcnow() is
+    # deprecated on 3.12+).
+    return datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=time.time())
 
 
 def _key():

@@ -1,0 +1,301 @@
+"""inject_into_stdlib / extract_from_stdlib.
+
+Every test runs in a fresh interpreter: injection changes the stdlib
+modules of the whole process. Old interpreters are emulated by deleting
+stdlib names *before* ``import secureshim``, so that feature detection
+sees them missing, as it would on 2.7.6 or 3.12.
+"""
+from __future__ import absolute_import, division, print_function
+
+import json
+import textwrap
+
+import secureshim
+
+from .conftest import run_python
+
+# Snapshot of the touched modules: {module: {attribute: id(value)}}.
+SNAPSHOT = """
+import hashlib, hmac, os, ssl, sys
+
+def snapshot():
+    return dict(
+        (name, dict((key, id(value)) for key, value in vars(sys.modules[name]).items()))
+        for name in ("hashlib", "hmac", "os", "ssl")
+    )
+"""
+
+
+def run(code, env=None):
+    result = run_python(SNAPSHOT + textwrap.dedent(code), env=env).check()
+    lines = [line for line in result.out.splitlines() if line.startswith("{")]
+    assert lines, result.out
+    return json.loads(lines[-1])
+
+
+def test_public_names():
+    assert "inject_into_stdlib" in secureshim.__all__
+    assert "extract_from_stdlib" in secureshim.__all__
+
+
+def test_inject_on_this_interpreter_adds_only_missing_names():
+    out = run(
+        """
+        import json
+        before_names = dict((m, set(vars(sys.modules[m]))) for m in ("hashlib", "hmac", "os", "ssl"))
+        before = snapshot()
+        import secureshim
+        changed = secureshim.inject_into_stdlib()
+        after = snapshot()
+        touched = []
+        for module in before:
+            for key in set(before[module]) | set(after[module]):
+                if before[module].get(key) != after[module].get(key):
+                    touched.append("%s.%s" % (module, key))
+        print(json.dumps({
+            "changed": changed,
+            "touched": sorted(touched),
+            "had_match_hostname": "match_hostname" in before_names["ssl"],
+            "match_hostname_is_secureshim": getattr(ssl, "match_hostname", None) is secureshim.match_hostname,
+        }))
+        """
+    )
+    assert out["changed"] == out["touched"]
+    expected = [] if out["had_match_hostname"] else ["ssl.match_hostname"]
+    assert out["changed"] == expected
+    if not out["had_match_hostname"]:  # Python 3.12+
+        assert out["match_hostname_is_secureshim"]
+
+
+def test_legacy_interpreter_gets_every_name_and_extract_restores_absence():
+    # Emulate 2.7.6 (no compare_digest, pbkdf2_hmac, algorithms_*) and 3.12
+    # (no ssl.match_hostname) at once.
+    out = run(
+        """
+        import json, warnings
+        for module, name in (("hmac", "compare_digest"), ("hashlib", "pbkdf2_hmac"),
+                             ("hashlib", "algorithms_guaranteed"),
+                             ("hashlib", "algorithms_available"),
+                             ("ssl", "match_hostname")):
+            if hasattr(sys.modules[module], name):
+                delattr(sys.modules[module], name)
+        before = snapshot()
+        import secureshim
+        from secureshim import _compare_digest
+        changed = secureshim.inject_into_stdlib()
+        checks = {
+            "compare_digest": hmac.compare_digest is _compare_digest.python_compare_digest,
+            "algorithms": hashlib.algorithms_guaranteed is secureshim.algorithms_guaranteed
+                and hashlib.algorithms_available is secureshim.algorithms_available,
+            "match_hostname": ssl.match_hostname is secureshim.match_hostname,
+        }
+        # Unmodified code now runs through the stdlib names.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            checks["compare_true"] = hmac.compare_digest(b"abc", b"abc")
+            checks["compare_false"] = not hmac.compare_digest(b"abc", b"abd")
+        checks["warned"] = [issubclass(w.category, secureshim.DegradedSecurityWarning) for w in caught]
+        cert = {"subjectAltName": (("DNS", "*.example.com"),)}
+        ssl.match_hostname(cert, "www.example.com")
+        try:
+            ssl.match_hostname(cert, "www.example.org")
+        except ssl.CertificateError:
+            checks["refused"] = True
+        has_pbkdf2 = hasattr(secureshim, "pbkdf2_hmac")
+        if has_pbkdf2:
+            import binascii
+            checks["pbkdf2"] = binascii.hexlify(hashlib.pbkdf2_hmac("sha1", b"password", b"salt", 1, 20)).decode()
+        restored = secureshim.extract_from_stdlib()
+        print(json.dumps({
+            "changed": changed, "restored": restored, "checks": checks,
+            "has_pbkdf2": has_pbkdf2, "same": snapshot() == before,
+            "gone": [n for n in ("compare_digest", "pbkdf2_hmac") if hasattr(hmac, n) or hasattr(hashlib, n)]
+                    + (["match_hostname"] if hasattr(ssl, "match_hostname") else []),
+        }))
+        """
+    )
+    expected = {"hmac.compare_digest", "hashlib.algorithms_guaranteed",
+                "hashlib.algorithms_available", "ssl.match_hostname"}
+    if out["has_pbkdf2"]:
+        expected.add("hashlib.pbkdf2_hmac")
+        if out["checks"]["pbkdf2"] is not None:
+            # RFC 6070, test vector 1.
+            assert out["checks"]["pbkdf2"] == "0c60c80f961f0e71f3a9b524af6012062fe037a6"
+    assert set(out["changed"]) == expected
+    assert out["restored"] == out["changed"]
+    checks = out["checks"]
+    for key in ("compare_digest", "algorithms", "match_hostname", "compare_true",
+                "compare_false", "refused"):
+        assert checks[key] is True, key
+    assert checks["warned"] == [True]  # the python tier's first-use warning
+    assert out["same"], "extract_from_stdlib did not restore the modules exactly"
+    assert out["gone"] == []
+
+
+def test_inject_is_idempotent():
+    out = run(
+        """
+        import json
+        if hasattr(ssl, "match_hostname"):
+            del ssl.match_hostname
+        import secureshim
+        first = secureshim.inject_into_stdlib()
+        state = snapshot()
+        second = secureshim.inject_into_stdlib()
+        third = secureshim.inject_into_stdlib()
+        print(json.dumps({"first": first, "second": second, "third": third,
+                          "same": snapshot() == state}))
+        """
+    )
+    assert out["first"] == ["ssl.match_hostname"]
+    assert out["second"] == out["third"] == []
+    assert out["same"]
+
+
+def test_native_names_are_kept_unless_replace_native():
+    out = run(
+        """
+        import json
+        native = dict(
+            compare_digest=hmac.compare_digest,
+            match_hostname=getattr(ssl, "match_hostname", None),
+            CertificateError=ssl.CertificateError,
+            SSLContext=ssl.SSLContext,
+            urandom=os.urandom,
+        )
+        before = snapshot()
+        import secureshim
+        plain = secureshim.inject_into_stdlib()
+        kept = (hmac.compare_digest is native["compare_digest"]
+                and os.urandom is native["urandom"]
+                and (native["match_hostname"] is None
+                     or ssl.match_hostname is native["match_hostname"]))
+        replaced = secureshim.inject_into_stdlib(replace_native=True)
+        result = {
+            "plain": plain, "replaced": replaced, "kept": kept,
+            "had_match_hostname": native["match_hostname"] is not None,
+            "mh_is_secureshim": ssl.match_hostname is secureshim.match_hostname,
+            # Classes are never replaced, and native tiers never.
+            "classes_kept": ssl.CertificateError is native["CertificateError"]
+                            and ssl.SSLContext is native["SSLContext"],
+            "compare_digest_kept": hmac.compare_digest is native["compare_digest"],
+            "injected": secureshim._inject.injected(),
+        }
+        result["restored"] = secureshim.extract_from_stdlib()
+        result["same"] = snapshot() == before
+        result["mh_back"] = getattr(ssl, "match_hostname", None) is native["match_hostname"]
+        print(json.dumps(result))
+        """
+    )
+    assert out["kept"]
+    if out["had_match_hostname"]:  # 2.7.9+, 3.2-3.11
+        assert out["plain"] == []
+        assert out["replaced"] == ["ssl.match_hostname"]
+        assert out["injected"] == {"ssl.match_hostname": True}
+    else:
+        assert out["plain"] == ["ssl.match_hostname"]
+        assert out["replaced"] == []
+    assert out["mh_is_secureshim"]
+    assert out["classes_kept"]
+    assert out["compare_digest_kept"]
+    assert out["restored"] == ["ssl.match_hostname"]
+    assert out["same"] and out["mh_back"]
+
+
+def test_replace_native_uses_a_forced_non_native_tier():
+    out = run(
+        """
+        import json
+        native = hmac.compare_digest
+        import secureshim
+        from secureshim import _compare_digest
+        plain = secureshim.inject_into_stdlib()
+        kept = hmac.compare_digest is native
+        replaced = secureshim.inject_into_stdlib(replace_native=True)
+        result = {"plain": plain, "kept": kept, "replaced": replaced,
+                  "is_python": hmac.compare_digest is _compare_digest.python_compare_digest}
+        secureshim.extract_from_stdlib()
+        result["back"] = hmac.compare_digest is native
+        print(json.dumps(result))
+        """,
+        env={"SECURESHIM_FORCE": "compare_digest=python"},
+    )
+    assert "hmac.compare_digest" not in out["plain"]
+    assert out["kept"]
+    assert "hmac.compare_digest" in out["replaced"]
+    assert out["is_python"] and out["back"]
+
+
+def test_replace_native_urandom_with_the_fd_tier_and_never_a_native_wrapper():
+    # Forced fd: os.urandom is replaced (only when asked).
+    out = run(
+        """
+        import json
+        native = os.urandom
+        import secureshim
+        from secureshim import _urandom
+        replaced = secureshim.inject_into_stdlib(replace_native=True)
+        result = {"replaced": replaced, "is_fd": os.urandom is _urandom.fd_urandom,
+                  "works": len(os.urandom(16)) == 16}
+        secureshim.extract_from_stdlib()
+        result["back"] = os.urandom is native
+        print(json.dumps(result))
+        """,
+        env={"SECURESHIM_FORCE": "urandom=fd"},
+    )
+    assert "os.urandom" in out["replaced"]
+    assert out["is_fd"] and out["works"] and out["back"]
+    # Emulated 2.7.8 (os.urandom is Python code) with the native tier forced:
+    # secureshim.urandom wraps os.urandom, so it must not be put into os.
+    out = run(
+        """
+        import json, warnings
+        def old_urandom(n):
+            with open("/dev/urandom", "rb") as f:
+                return f.read(n)
+        os.urandom = old_urandom
+        import secureshim
+        replaced = secureshim.inject_into_stdlib(replace_native=True)
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            n = len(secureshim.urandom(8))
+        print(json.dumps({"replaced": replaced, "kept": os.urandom is old_urandom, "n": n}))
+        """,
+        env={"SECURESHIM_FORCE": "urandom=native"},
+    )
+    assert "os.urandom" not in out["replaced"]
+    assert out["kept"] and out["n"] == 8
+
+
+def test_extract_leaves_names_that_other_code_reassigned():
+    out = run(
+        """
+        import json
+        if hasattr(ssl, "match_hostname"):
+            del ssl.match_hostname
+        import secureshim
+        secureshim.inject_into_stdlib()
+        def theirs(cert, hostname):
+            return None
+        ssl.match_hostname = theirs
+        restored = secureshim.extract_from_stdlib()
+        print(json.dumps({"restored": restored, "kept": ssl.match_hostname is theirs,
+                          "again": secureshim.extract_from_stdlib()}))
+        """
+    )
+    assert out["restored"] == []
+    assert out["kept"]
+    assert out["again"] == []
+
+
+def test_extract_without_inject_changes_nothing():
+    out = run(
+        """
+        import json
+        before = snapshot()
+        import secureshim
+        restored = secureshim.extract_from_stdlib()
+        print(json.dumps({"restored": restored, "same": snapshot() == before}))
+        """
+    )
+    assert out == {"restored": [], "same": True}
