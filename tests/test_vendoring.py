@@ -102,10 +102,20 @@ print(json.dumps(result))
 '''
 
 
-def _python_flags():
-    # -S: no site, so no site-packages. -E: ignore PYTHON* variables.
-    # -s (3.x): no user site either.
-    return ["-S", "-E"] + (["-s"] if sys.version_info[0] >= 3 else [])
+def _python():
+    """The interpreter to run, and its flags.
+
+    -S: no site, so no site-packages. -E: ignore PYTHON* variables. -s
+    (3.x): no user site either. A 2.7 virtualenv finds its stdlib only
+    through its own site.py, so there the base interpreter runs instead
+    (``sys.real_prefix``, set by virtualenv); it is the same Python.
+    """
+    flags = ["-S", "-E"] + (["-s"] if sys.version_info[0] >= 3 else [])
+    base = getattr(sys, "real_prefix", None)
+    if base is not None:
+        name = "python%d.%d" % sys.version_info[:2]
+        return [os.path.join(base, "bin", name)] + flags
+    return [sys.executable] + flags
 
 
 def vendor(tmp_path):
@@ -127,7 +137,7 @@ def run_smoke(app_dir, env_extra=None):
     env.update(env_extra or {})
     code = "APP_DIR = %r\n" % app_dir + textwrap.dedent(SMOKE)
     proc = subprocess.Popen(
-        [sys.executable] + _python_flags() + ["-c", code],
+        _python() + ["-c", code],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=app_dir, env=env,
     )
     out, err = proc.communicate()
@@ -164,7 +174,7 @@ def test_vendored_cli_runs_under_its_own_name(tmp_path):
         "runpy.run_module('someapp._vendor.secureshim', run_name='__main__')" % app_dir
     )
     proc = subprocess.Popen(
-        [sys.executable] + _python_flags() + ["-c", code, "--json"],
+        _python() + ["-c", code, "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=app_dir,
     )
     out, err = proc.communicate()

@@ -14,11 +14,15 @@ import threading
 import time
 import warnings
 
-from cryptography import x509
-from cryptography.hazmat.backends import default_backend
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+with warnings.catch_warnings():
+    # cryptography 3.3 (2.7) and 40 (3.6) warn at import that they are the
+    # last releases for those interpreters.
+    warnings.simplefilter("ignore")
+    from cryptography import x509
+    from cryptography.hazmat.backends import default_backend
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
 
 try:
     import ipaddress

@@ -346,25 +346,14 @@ def check(host, port=DEFAULT_PORT, timeout=DEFAULT_TIMEOUT, cafile=None, servern
     return result
 
 
+_OLD_PROTOCOLS = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
+
+
 def _explain(result, exc, host, port, name, timeout):
     # type: (Dict[str, Any], Any, str, int, str, float) -> None
     ssl = _ssl()
-    reason = getattr(exc, "reason", None)
-    if reason in _PROTOCOL_REASONS:
-        probed = _probe(host, port, name, timeout, old_protocols=True)
-        result["failure"] = "protocol too old" if probed else "handshake"
-        if probed is not None:
-            result["server_max_version"] = probed[0]
-            if probed[1]:
-                result["certificate"] = describe_certificate(probed[1])
-            result["detail"] = (
-                "the server's newest protocol is %s; the default context requires %s or newer"
-                % (probed[0], (result["minimum_version"] or "TLSv1_2").replace("_", "."))
-            )
-        else:
-            result["detail"] = "no common protocol version (%s)" % exc
-        return
     is_cert_error = isinstance(exc, _certificate_errors()) and not isinstance(exc, ssl.SSLError)
+    reason = getattr(exc, "reason", None)
     if reason == "CERTIFICATE_VERIFY_FAILED" or is_cert_error or hasattr(exc, "verify_code"):
         probed = _probe(host, port, name, timeout, old_protocols=False)
         cert = probed[1] if probed else None
@@ -376,8 +365,28 @@ def _explain(result, exc, host, port, name, timeout):
         else:
             result["failure"], result["detail"] = _verify_failure(exc, cert, name)
         return
+    if "timed out" in str(exc):  # 2.7 raises SSLError for a handshake timeout
+        result["failure"], result["detail"] = "timeout", "no handshake within %gs" % timeout
+        return
+    # Any other refusal: does the server speak only protocols that the
+    # default context no longer accepts? (OpenSSL may complain about the
+    # protocol, or first about the old signature algorithms it needs.)
+    probed = _probe(host, port, name, timeout, old_protocols=True)
+    if probed is not None and probed[0] in _OLD_PROTOCOLS:
+        result["failure"] = "protocol too old"
+        result["server_max_version"] = probed[0]
+        if probed[1]:
+            result["certificate"] = describe_certificate(probed[1])
+        result["detail"] = (
+            "the server's newest protocol is %s; the default context requires %s or newer"
+            % (probed[0], (result["minimum_version"] or "TLSv1_2").replace("_", "."))
+        )
+        return
     result["failure"] = "handshake"
-    result["detail"] = str(exc)
+    if reason in _PROTOCOL_REASONS:
+        result["detail"] = "no common protocol version (%s)" % exc
+    else:
+        result["detail"] = str(exc)
 
 
 def render(result, colour=False):
