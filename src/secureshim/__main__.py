@@ -15,11 +15,11 @@ import json
 import os
 import sys
 
+from . import __version__, _check, _diagnostics
+
 MYPY = False
 if MYPY:  # pragma: no cover
-    from typing import IO, Any, List, NoReturn, Optional  # noqa: F401
-
-from . import __version__, _check, _diagnostics
+    from typing import Any, List, NoReturn, Optional  # noqa: F401
 
 USAGE_ERROR = 2
 

@@ -41,7 +41,7 @@ import threading
 
 MYPY = False
 if MYPY:  # pragma: no cover
-    from typing import Dict, List, Tuple  # noqa: F401
+    from typing import Any, Dict, List, Tuple  # noqa: F401
 
 __all__ = ["inject_into_stdlib", "extract_from_stdlib"]
 
@@ -76,12 +76,12 @@ _saved = {}  # type: Dict[Tuple[str, str], Tuple[object, object]]
 
 
 def _secureshim():
-    # type: () -> object
+    # type: () -> Any
     return sys.modules[__name__.rpartition(".")[0]]
 
 
 def _module(name):
-    # type: (str) -> object
+    # type: (str) -> Any
     try:
         return importlib.import_module(name)
     except ImportError:  # ssl on a Python built without OpenSSL
@@ -105,7 +105,7 @@ def inject_into_stdlib(replace_native=False):
     changed, sorted.
     """
     shim = _secureshim()
-    tiers = getattr(shim, "backends")()  # type: Dict[str, str]
+    tiers = shim.backends()  # type: Dict[str, str]
     changed = []  # type: List[str]
     with _lock:
         for module_name, attr, source, primitive in TARGETS:
