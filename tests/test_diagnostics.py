@@ -322,7 +322,51 @@ def test_unverified_stdlib_https_is_insecure_with_exit_code_2():
     assert result.returncode == 2
     assert data["verdict"] == "INSECURE"
     assert data["https_verification"]["enabled"] is False
-    assert data["https_verification"]["decided_by"] in ("runtime switch", "PYTHONHTTPSVERIFY")
+    assert data["https_verification"]["decided_by"] == "external"
+
+
+def test_runtime_switch_is_reported_and_insecure():
+    result = run_python(
+        """
+        import sys, warnings
+        import secureshim
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")  # the switch warns that it disables
+            secureshim.https_verify_certificates(False)
+        from secureshim.__main__ import main
+        code = main(["--json"])
+        secureshim.https_verify_certificates(True)
+        main(["--json"])
+        sys.exit(code)
+        """
+    )
+    first, second = [json.loads(chunk) for chunk in result.out.split("\n}\n") if chunk.strip()
+                     for chunk in [chunk + "}"]]
+    assert result.returncode == 2
+    assert first["https_verification"]["enabled"] is False
+    assert first["https_verification"]["decided_by"] == "runtime"
+    assert first["verdict"] == "INSECURE"
+    assert second["https_verification"] == dict(
+        first["https_verification"], enabled=True,
+        detail=second["https_verification"]["detail"])
+
+
+def test_policy_from_the_environment_is_reported():
+    result = run_python(
+        """
+        import json, warnings
+        import secureshim
+        from secureshim import _diagnostics
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")
+            secureshim.apply_https_verify_policy()
+        print(json.dumps(_diagnostics.https_verification()))
+        """,
+        env={"PYTHONHTTPSVERIFY": "0"},
+    ).check()
+    https = json.loads(result.out)
+    assert https == {"enabled": False, "decided_by": "environment",
+                     "detail": "PYTHONHTTPSVERIFY=0"}
 
 
 def test_pythonhttpsverify_is_honoured_only_where_pep_493_is():
@@ -332,7 +376,7 @@ def test_pythonhttpsverify_is_honoured_only_where_pep_493_is():
     https = json.loads(result.out)["https_verification"]
     if hasattr(ssl, "_https_verify_envvar"):  # 2.7.12+ reads the variable
         assert https["enabled"] is False
-        assert https["decided_by"] == "PYTHONHTTPSVERIFY"
+        assert https["decided_by"] == "environment"
         assert result.returncode == 2
     else:
         assert https["enabled"] is True

@@ -197,10 +197,11 @@ def _primitive_reason(name, tier):
             return "hashlib.pbkdf2_hmac is CPython's pure-Python fallback"
         return "no OpenSSL PBKDF2 is reachable; secureshim's pure-Python HMAC loop"
     if name == "match_hostname":
-        native = "ssl.match_hostname exists" if _detect.ssl_flags()["HAS_MATCH_HOSTNAME"] \
-            else "ssl.match_hostname is gone (removed in 3.12)"
-        return ("secureshim's RFC 6125 implementation everywhere (%s, and its "
-                "rules differ between versions)" % native)
+        if _detect.ssl_flags()["HAS_MATCH_HOSTNAME"]:
+            why = "ssl.match_hostname exists here but its rules differ between versions"
+        else:
+            why = "ssl.match_hostname is gone here (removed in 3.12)"
+        return "secureshim's RFC 6125 rules, the same on every version; %s" % why
     if name == "create_default_context":
         if tier == "native":
             return "ssl.SSLContext exists (2.7.9+, 3.2+); secureshim configures it"
@@ -211,13 +212,31 @@ def _primitive_reason(name, tier):
     return "chosen by feature detection"
 
 
+IDNA_MESSAGE = (
+    "match_hostname: non-ASCII host names are converted with the stdlib's "
+    "IDNA 2003 codec because the idna package is not installed; IDNA 2003 "
+    "maps some names (with sharp s, final sigma or joiners) to other hosts "
+    "than IDNA 2008 does. Fix: pip install idna."
+)
+
+
 def _armed_messages(name):
     # type: (str) -> List[str]
+    """The DegradedSecurityWarning texts armed for ``name`` (and its parts)."""
     messages = []
     for key in sorted(_warn._armed):
         if key == name or key.startswith(name + "."):
             messages.append(_warn._armed[key][1])
+    if name == "match_hostname" and not messages and _idna_backend() == "stdlib":
+        # Armed only when a non-ASCII name first comes along; report it now.
+        messages.append(IDNA_MESSAGE)
     return messages
+
+
+def _idna_backend():
+    # type: () -> Optional[str]
+    backend = getattr(_detect, "idna_backend", None)
+    return str(backend()) if backend is not None else None
 
 
 def primitives_info():
@@ -302,8 +321,13 @@ def _count_certs(kind, location):
 
 def ca_info(context):
     # type: (Any) -> Dict[str, Any]
-    """Where the default context's CA certificates come from, and how many."""
-    ssl = _ssl()
+    """Where the default context's CA certificates come from, and how many.
+
+    ``source`` and ``location`` are :func:`secureshim.ca_source`'s; ``count``
+    is the number of certificates in that file, or of hashed entries in
+    that directory (OpenSSL loads those lazily, so ``loaded``, the
+    context's ``cert_store_stats()``, can be 0 for a working store).
+    """
     loaded = None  # type: Optional[int]
     if context is not None and hasattr(context, "cert_store_stats"):
         loaded = int(context.cert_store_stats().get("x509_ca", 0))
@@ -312,14 +336,6 @@ def ca_info(context):
     if reporter is not None:
         source = reporter()
         kind, location = source[0], source[1]
-    elif ssl is not None and hasattr(ssl, "get_default_verify_paths"):
-        paths = ssl.get_default_verify_paths()
-        if paths.cafile and os.path.isfile(paths.cafile):
-            kind, location = "platform-file", paths.cafile
-        elif paths.capath and os.path.isdir(paths.capath):
-            kind, location = "platform-directory", paths.capath
-        else:
-            kind = "none"
     count = _count_certs(kind, location)
     if count is None or (loaded is not None and loaded > count):
         count = loaded
@@ -381,60 +397,30 @@ def https_verification():
     # type: () -> Dict[str, Any]
     """Whether the stdlib's HTTPS clients verify certificates (PEP 476/493).
 
-    ``decided_by`` names what made it so: ``default``,
-    ``PYTHONHTTPSVERIFY``, ``config file``, ``runtime switch`` (or other
-    code that reassigned ``ssl._create_default_https_context``),
-    ``pre-PEP 476`` (2.7 before 2.7.9 never verifies) or ``no ssl``.
+    From :func:`secureshim.https_verify_state`: ``decided_by`` is
+    ``default``, ``environment`` (PYTHONHTTPSVERIFY), ``config-file``,
+    ``runtime`` (:func:`secureshim.https_verify_certificates`),
+    ``platform`` (2.7 before 2.7.9: cannot verify at all) or ``external``
+    (other code replaced ``ssl._create_default_https_context``); ``no-ssl``
+    without an ssl module, ``unknown`` in a secureshim without the TLS
+    layer.
     """
-    reporter = _optional("https_verification_state")
-    if reporter is not None:
-        state = dict(reporter())
-        return {
-            "enabled": state.get("enabled"),
-            "decided_by": state.get("decided_by"),
-            "detail": state.get("detail"),
-        }
+    try:
+        reporter = _optional("https_verify_state")
+    except ImportError:  # no ssl module
+        return {"enabled": None, "decided_by": "no-ssl", "detail": "no ssl module"}
+    if reporter is None:
+        return {"enabled": None, "decided_by": "unknown",
+                "detail": "this secureshim has no https_verify_state"}
+    state = reporter()
+    enabled, decided_by, detail = bool(state[0]), str(state[1]), str(state[2])
+    env = None if sys.flags.ignore_environment else os.environ.get("PYTHONHTTPSVERIFY")
     ssl = _ssl()
-    if ssl is None:
-        return {"enabled": None, "decided_by": "no ssl", "detail": "no ssl module"}
-    factory = getattr(ssl, "_create_default_https_context", None)
-    if factory is None:
-        return {
-            "enabled": False,
-            "decided_by": "pre-PEP 476",
-            "detail": "this interpreter predates PEP 476 (2.7.9): urllib, "
-                      "httplib and xmlrpclib never verify certificates",
-        }
-    verified = getattr(ssl, "create_default_context", None)
-    unverified = getattr(ssl, "_create_unverified_context", None)
-    if factory is verified:
-        enabled = True  # type: Optional[bool]
-    elif factory is unverified:
-        enabled = False
-    else:
-        enabled = None
-    env = os.environ.get("PYTHONHTTPSVERIFY")
-    # PEP 493's environment variable and runtime switch: 2.7.12+ only.
-    honours_env = hasattr(ssl, "_https_verify_envvar")
-    config = getattr(ssl, "_cert_verification_config", None)  # RHEL's patch
-    if enabled is None:
-        decided_by = "runtime switch"
-        detail = "ssl._create_default_https_context was replaced by other code (%r)" % (factory,)
-    elif config is not None and os.path.exists(str(config)):
-        decided_by = "config file"
-        detail = "%s (the distribution's PEP 493 configuration)" % config
-    elif honours_env and env is not None and (env == "0") == (not enabled):
-        decided_by = "PYTHONHTTPSVERIFY"
-        detail = "PYTHONHTTPSVERIFY=%s in the environment" % env
-    elif not enabled:
-        decided_by = "runtime switch"
-        detail = ("ssl._https_verify_certificates(False), or code that set "
-                  "ssl._create_default_https_context to the unverified context")
-    else:
-        decided_by = "default"
-        detail = "PEP 476 default: verification on"
-        if env is not None and not honours_env:
-            detail += "; PYTHONHTTPSVERIFY=%s is set but this interpreter ignores it" % env
+    if env is not None and decided_by == "default" and not hasattr(ssl, "_https_verify_envvar"):
+        # Only 2.7.12+ reads the variable itself (PEP 493); elsewhere it
+        # takes secureshim.apply_https_verify_policy().
+        detail += ("; PYTHONHTTPSVERIFY=%s is set but this interpreter ignores "
+                   "it (secureshim.apply_https_verify_policy() would apply it)" % env)
     return {"enabled": enabled, "decided_by": decided_by, "detail": detail}
 
 
