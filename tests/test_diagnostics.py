@@ -328,27 +328,24 @@ def test_unverified_stdlib_https_is_insecure_with_exit_code_2():
 def test_runtime_switch_is_reported_and_insecure():
     result = run_python(
         """
-        import sys, warnings
+        import json, warnings
         import secureshim
+        from secureshim import _diagnostics
         with warnings.catch_warnings(record=True):
             warnings.simplefilter("always")  # the switch warns that it disables
             secureshim.https_verify_certificates(False)
-        from secureshim.__main__ import main
-        code = main(["--json"])
-        secureshim.https_verify_certificates(True)
-        main(["--json"])
-        sys.exit(code)
+            off = _diagnostics.collect()
+            secureshim.https_verify_certificates(True)
+            on = _diagnostics.collect()
+        print(json.dumps({"off": off["https_verification"], "verdict": off["verdict"],
+                          "code": off["exit_code"], "on": on["https_verification"]}))
         """
-    )
-    first, second = [json.loads(chunk) for chunk in result.out.split("\n}\n") if chunk.strip()
-                     for chunk in [chunk + "}"]]
-    assert result.returncode == 2
-    assert first["https_verification"]["enabled"] is False
-    assert first["https_verification"]["decided_by"] == "runtime"
-    assert first["verdict"] == "INSECURE"
-    assert second["https_verification"] == dict(
-        first["https_verification"], enabled=True,
-        detail=second["https_verification"]["detail"])
+    ).check()
+    out = json.loads(result.out)
+    assert out["off"]["enabled"] is False
+    assert out["off"]["decided_by"] == "runtime"
+    assert out["verdict"] == "INSECURE" and out["code"] == 2
+    assert out["on"]["enabled"] is True and out["on"]["decided_by"] == "runtime"
 
 
 def test_policy_from_the_environment_is_reported():
