@@ -71,9 +71,14 @@ with warnings.catch_warnings(record=True) as caught:
         ctx = s.create_unverified_context()
         done["create_unverified_context"] = ctx.verify_mode == ssl.CERT_NONE
     if hasattr(s, "ca_source"):
-        done["ca_source"] = bool(s.ca_source())
-    if hasattr(s, "https_verification_state"):
-        done["https_verification_state"] = bool(s.https_verification_state())
+        source = s.ca_source()
+        done["ca_source"] = source[0] in ("platform-file", "platform-directory", "certifi")
+        done["CASource"] = isinstance(source, s.CASource)
+    if hasattr(s, "https_verify_state"):
+        done["https_verify_state"] = tuple(s.https_verify_state())[:2] == (True, "default")
+    if hasattr(s, "apply_https_verify_policy"):
+        state = s.apply_https_verify_policy(config_path=APP_DIR + "/no-such.cfg")
+        done["apply_https_verify_policy"] = state[0] is True and state[1] == "default"
     if hasattr(s, "https_verify_certificates"):
         s.https_verify_certificates(True)
         done["https_verify_certificates"] = (
