@@ -131,7 +131,7 @@ def describe_certificate(cert, now=None):
         "not_after": not_after,
         "expired": expires is not None and expires < now,
         "not_yet_valid": starts is not None and starts > now,
-        "days_left": int((expires - now) // 86400) if expires is not None else None,
+        "days_left": int((expires - now) / 86400) if expires is not None else None,
     }
 
 

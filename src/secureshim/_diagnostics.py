@@ -702,6 +702,8 @@ def render(report, colour=False):
     sections.append(_rows("other", [
         ("algorithms_guaranteed", ", ".join(hashes["algorithms_guaranteed"])),
         ("only available", ", ".join(hashes["only_available"]) or "-"),
+    ] + ([("refused by hashlib", ", ".join(hashes["guaranteed_missing"]))]
+         if hashes["guaranteed_missing"] else []) + [
         ("urandom source", "%s: %s" % (urandom["source"], urandom["detail"])),
         ("ensurepip", "%s (pip %s)" % (_yes(pip["available"]), pip["pip_version"] or "unknown")
          if pip["available"] else "no: %s" % pip["detail"]),
