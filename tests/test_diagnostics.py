@@ -155,6 +155,32 @@ def test_ensurepip_missing_is_reported():
     assert info["available"] is False and info["pip_version"] is None
 
 
+@pytest.mark.skipif(sys.version_info < (3, 7),
+                    reason="without module __getattr__ (PEP 562, 3.7+) import secureshim "
+                           "loads the TLS layer, which needs ssl")
+def test_report_without_an_ssl_module():
+    result = run_python(
+        """
+        import json, sys
+        sys.modules["ssl"] = sys.modules["_ssl"] = None  # a Python built without OpenSSL
+        import secureshim
+        from secureshim import _diagnostics
+        report = _diagnostics.collect()
+        print(json.dumps({"report": report, "injected": secureshim.inject_into_stdlib()}))
+        """
+    ).check()
+    out = json.loads(result.out)
+    report = out["report"]
+    schema_check.validate(report, report_schema())
+    assert report["openssl"]["available"] is False
+    assert report["tls"]["available"] is False and report["tls"]["default_context"] is None
+    assert report["https_verification"]["decided_by"] == "no-ssl"
+    assert {"compare_digest", "urandom"} <= set(e["name"] for e in report["primitives"])
+    assert any(f["topic"] == "tls" and "no ssl module" in f["message"] for f in report["findings"])
+    assert report["verdict"] == "DEGRADED"
+    assert not [name for name in out["injected"] if name.startswith("ssl.")]
+
+
 def test_fips_from_the_kernel_flag(tmp_path):
     flag = tmp_path / "fips_enabled"
     flag.write_text(u"1\n")

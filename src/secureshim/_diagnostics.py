@@ -57,8 +57,16 @@ def _optional(name):
     """A public secureshim name, or None while this build does not have it."""
     try:
         return getattr(_package(), name)
-    except AttributeError:
+    except (AttributeError, ImportError):  # not in this build, or no ssl module
         return None
+
+
+def _backends():
+    # type: () -> Dict[str, str]
+    try:
+        return dict(_package().backends())
+    except ImportError:  # the TLS layer cannot load without an ssl module
+        return dict(_detect.CHOSEN)
 
 
 def _ssl():
@@ -247,7 +255,7 @@ def primitives_info():
     :class:`~secureshim.DegradedSecurityWarning` (the same rule that makes
     it warn at first use); the warning text is the reason then.
     """
-    chosen = _package().backends()  # type: Dict[str, str]
+    chosen = _backends()
     entries = []
     for name in sorted(set(_detect.TIERS) | set(chosen)):
         tier = chosen.get(name)
@@ -405,10 +413,9 @@ def https_verification():
     without an ssl module, ``unknown`` in a secureshim without the TLS
     layer.
     """
-    try:
-        reporter = _optional("https_verify_state")
-    except ImportError:  # no ssl module
+    if _ssl() is None:
         return {"enabled": None, "decided_by": "no-ssl", "detail": "no ssl module"}
+    reporter = _optional("https_verify_state")
     if reporter is None:
         return {"enabled": None, "decided_by": "unknown",
                 "detail": "this secureshim has no https_verify_state"}

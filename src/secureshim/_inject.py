@@ -105,13 +105,18 @@ def inject_into_stdlib(replace_native=False):
     changed, sorted.
     """
     shim = _secureshim()
-    tiers = shim.backends()  # type: Dict[str, str]
+    try:
+        tiers = shim.backends()  # type: Dict[str, str]
+    except ImportError:  # no ssl module: the TLS layer cannot load
+        from . import _detect
+
+        tiers = dict(_detect.CHOSEN)
     changed = []  # type: List[str]
     with _lock:
         for module_name, attr, source, primitive in TARGETS:
             try:
                 value = getattr(shim, source)
-            except AttributeError:  # not provided by this secureshim
+            except (AttributeError, ImportError):  # not in this build, or no ssl
                 continue
             if value is None:  # e.g. no SSLContext without the ssl module
                 continue
