@@ -264,7 +264,8 @@ def _normalise(hostname):
     if name[-1:] == ".":
         name = name[:-1]
         changed = True
-    if not name:
+    # Empty, or an empty last label ("example.com.."): no name at all.
+    if not name or name[-1:] == ".":
         return None, None
     # An IP literal reached through a trailing dot or IDNA mapping (fullwidth
     # digits) is not a DNS name either: it matches nothing.
