@@ -284,25 +284,30 @@ def _wildcard_ok(suffix, name):
     # type: (str, str) -> bool
     """``"*" + suffix`` is a valid wildcard and covers ``name``.
 
-    ``name`` ends with ``suffix``, which starts with its first dot.
+    ``name`` ends with ``suffix`` (what follows the ``*``, trailing dot
+    removed); the rest of ``name`` must be one label that a wildcard can
+    stand for, and ``suffix`` two or more labels (``_WILD_SUFFIX``).
     """
+    first = name[: len(name) - len(suffix)]
+    # strip() leaves nothing of a label made only of letters, digits and
+    # hyphens; a dot (a second label) or anything else remains.
+    if not first or first.strip(_LDH):
+        return False
     valid = _suffix_ok.get(suffix)
     if valid is None:
         valid = _WILD_SUFFIX.match(suffix) is not None
         if len(_suffix_ok) < _SUFFIX_CACHE_SIZE:
             _suffix_ok[suffix] = valid
-    # strip() leaves nothing of a label made of letters, digits and hyphens
-    return valid and not name[: len(name) - len(suffix)].strip(_LDH)
+    return valid
 
 
 def _wildcard_match(pattern, name):
     # type: (str, str) -> bool
-    """``pattern`` (lowercased, starts with ``*.``) covers ``name``."""
+    """``pattern`` (lowercased, starts with ``*``) covers ``name``."""
     suffix = pattern[1:]
     if suffix[-1:] == ".":
         suffix = suffix[:-1]
-    dot = name.find(".")
-    return dot > 0 and name[dot:] == suffix and _wildcard_ok(suffix, name)
+    return name.endswith(suffix) and _wildcard_ok(suffix, name)
 
 
 def _dns_match(value, name, name_dot):
@@ -312,7 +317,7 @@ def _dns_match(value, name, name_dot):
     except TypeError:
         return False
     if pattern == name or pattern == name_dot or (
-        pattern[:2] == "*." and _wildcard_match(pattern, name)
+        pattern[:1] == "*" and _wildcard_match(pattern, name)
     ):
         return _isascii(value)
     return False
@@ -391,10 +396,8 @@ def _match_ipv4(cert, san, hostname):
         except (TypeError, ValueError):
             continue
         if key == "IP Address":
-            if value == hostname:
-                return
             try:
-                # OpenSSL before 1.1 printed entries with a newline
+                # rstrip: OpenSSL before 1.1 printed entries with a newline
                 if _rstrip(value) == hostname:
                     return
             except TypeError:
@@ -456,7 +459,6 @@ def match_hostname(cert, hostname, hostname_checks_common_name=True):
     else:
         return _match_dns(cert, san, hostname, hostname_checks_common_name)
     name_dot = name + "."
-    suffix = None  # type: Optional[str]  # ".example.com" of "www.example.com"
     seen = []  # type: List[Any]  # every DNS and IP Address value, for the message
     for entry in san:
         try:
@@ -472,20 +474,22 @@ def match_hostname(cert, hostname, hostname_checks_common_name=True):
             if pattern == name or pattern == name_dot:
                 if _isascii(value):
                     return None
-            elif pattern[:2] == "*.":
-                if suffix is None:
-                    dot = name.find(".")
-                    suffix = name[dot:] if dot > 0 else "?"  # "?": no suffix
-                # "*" + the rest of the name (maybe with a trailing dot);
-                # only then is the wildcard's validity worth checking.
-                rest = pattern[1:]
-                if (rest == suffix or rest == suffix + ".") and _wildcard_ok(
-                    suffix, name
-                ):
+            elif pattern[:1] == "*":  # a one-character slice is not a new object
+                # The cheap test first: the name must end with what follows
+                # the "*"; only then is the wildcard's validity worth checking.
+                suffix = pattern[1:]
+                if suffix[-1:] == ".":
+                    suffix = suffix[:-1]
+                if name.endswith(suffix) and _wildcard_ok(suffix, name):
                     if _isascii(value):
                         return None
         elif key == "IP Address":
             seen.append(value)
+    if len(seen) > 1:  # the usual mismatch, spelt out here for speed
+        raise CertificateError(
+            "hostname %r doesn't match either of %s"
+            % (hostname, ", ".join(map(repr, seen)))
+        )
     if not seen and hostname_checks_common_name:
         for value in _common_names(cert):
             if _dns_match(value, name, name_dot):
