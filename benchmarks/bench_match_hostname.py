@@ -124,7 +124,7 @@ def main(argv=None):
     warnings.simplefilter("ignore", DeprecationWarning)  # ssl.match_hostname on 3.10+
 
     contenders = _contenders()
-    for label, hostname, match in CASES:
+    for _label, hostname, match in CASES:
         if not _right(secureshim.match_hostname, hostname, match):
             raise SystemExit("secureshim is wrong for %r" % hostname)
     best = {}  # type: Dict[Tuple[str, str], float]
