@@ -35,7 +35,9 @@ __all__ = [
     "compare_digest",
     "extract_from_stdlib",
     "inject_into_stdlib",
+    "match_hostname",
     "urandom",
+    "CertificateError",
     "DegradedSecurityWarning",
     "InsecurePlatformWarning",
     "SecureShimWarning",
@@ -46,10 +48,15 @@ __all__ = [
 # private module that defines them. They load on first access through a
 # module __getattr__ (PEP 562, 3.7+); 2.7 and 3.6 have no module __getattr__
 # and load them at import.
-_LAZY = {}  # type: Dict[str, str]
+_LAZY = {
+    "match_hostname": "_match_hostname",
+    "CertificateError": "_match_hostname",
+}  # type: Dict[str, str]
 # Primitives defined in those modules, mapped to their module, so that
 # backends() and SECURESHIM_FORCE can reach them.
-_LAZY_PRIMITIVES = {}  # type: Dict[str, str]
+_LAZY_PRIMITIVES = {
+    "match_hostname": "_match_hostname",
+}  # type: Dict[str, str]
 
 
 def _load(module):
