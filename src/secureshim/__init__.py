@@ -13,6 +13,7 @@ import sys
 from . import _detect
 from ._algorithms import algorithms_available, algorithms_guaranteed
 from ._compare_digest import compare_digest
+from ._pbkdf2 import pbkdf2_hmac
 from ._urandom import urandom
 from .exceptions import (
     DegradedSecurityWarning,
@@ -32,6 +33,7 @@ __all__ = [
     "algorithms_guaranteed",
     "backends",
     "compare_digest",
+    "pbkdf2_hmac",
     "urandom",
     "DegradedSecurityWarning",
     "InsecurePlatformWarning",
