@@ -45,7 +45,7 @@ from .exceptions import DegradedSecurityWarning
 
 MYPY = False
 if MYPY:  # pragma: no cover
-    from typing import Any, Callable, Dict, List, Optional, Tuple  # noqa: F401
+    from typing import Any, Callable, Dict, List, Optional, Tuple, Type  # noqa: F401
 
 PY2 = sys.version_info[0] == 2
 
@@ -57,11 +57,12 @@ _INT_MAX = (1 << (8 * struct.calcsize("i") - 1)) - 1
 # hashlib raises _hashlib.UnsupportedDigestmodError (a ValueError, 3.10+)
 # for an unknown digest; elsewhere a plain ValueError.
 try:
-    from _hashlib import (  # type: ignore[import-not-found,attr-defined,unused-ignore]
-        UnsupportedDigestmodError as _Unsupported,
-    )
-except ImportError:
-    _Unsupported = ValueError
+    import _hashlib  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # Python built without OpenSSL
+    _hashlib = None  # type: ignore[assignment,unused-ignore]
+_Unsupported = getattr(
+    _hashlib, "UnsupportedDigestmodError", ValueError
+)  # type: Type[ValueError]
 
 
 def _unsupported(name):
@@ -141,10 +142,10 @@ def _buffer(value):
 
 def _c_long(value):
     # type: (Any) -> int
-    value = operator.index(value)
-    if not _LONG_MIN <= value <= _LONG_MAX:
+    number = operator.index(value)  # type: int
+    if not _LONG_MIN <= number <= _LONG_MAX:
         raise OverflowError("Python int too large to convert to C long")
-    return value
+    return number
 
 
 def _arguments(hash_name, password, salt, iterations):
@@ -529,7 +530,11 @@ def python_pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None):
     name, password, salt, iterations = _arguments(
         hash_name, password, salt, iterations
     )
-    inner = hashlib.new(name)
+    try:
+        inner = hashlib.new(name)
+    except ValueError:
+        # hashlib.new's own ValueError, as the C function's class (3.10+).
+        raise _unsupported(name)
     size = inner.digest_size
     if not size:  # SHAKE: no fixed digest, no HMAC
         raise _unsupported(name)
