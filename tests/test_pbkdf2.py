@@ -669,16 +669,34 @@ def test_openssl_tier_replaces_a_missing_or_slow_stdlib_function(prelude):
 
 
 @needs_native
-def test_native_tier_does_not_load_ctypes():
+def test_native_tier_does_not_load_ctypes_or_ssl():
     result = run_python(
         """
         import sys
         import secureshim
         secureshim.pbkdf2_hmac("sha1", b"pw", b"salt", 1)
-        print(secureshim.backends()["pbkdf2_hmac"], "ctypes" in sys.modules)
+        print(secureshim._detect.CHOSEN["pbkdf2_hmac"])
+        print("ctypes" in sys.modules, "ssl" in sys.modules)
         """
     ).check()
-    assert result.out.split() == ["native", "False"]
+    assert result.out.split() == ["native", "False", "False"]
+
+
+@needs_libcrypto
+@pytest.mark.skipif(
+    sys.version_info < (3, 7), reason="no module __getattr__ (PEP 562) before 3.7"
+)
+def test_openssl_tier_does_not_import_ssl():
+    # It loads _ssl's or _hashlib's shared object to reach libcrypto, which
+    # does not import the ssl module.
+    result = run_python(
+        NO_STDLIB
+        + "import sys\n"
+        + "import secureshim\n"
+        + "secureshim.pbkdf2_hmac('sha1', b'pw', b'salt', 1)\n"
+        + "print(secureshim._detect.CHOSEN['pbkdf2_hmac'], 'ssl' in sys.modules)\n"
+    ).check()
+    assert result.out.split() == ["openssl", "False"]
 
 
 def test_forcing_python_selects_it_and_warns_naming_the_force():

@@ -439,8 +439,10 @@ _IPAD = bytes(bytearray(x ^ 0x36 for x in range(256)))
 _OPAD = bytes(bytearray(x ^ 0x5C for x in range(256)))
 _pack_block = struct.Struct(">I").pack
 
-# Digests per XOR fold: a few hundred kB of joined digests at most.
-_CHUNK = 4096
+# Digests per XOR fold. Larger chunks fold with fewer big-int passes but
+# keep more digest objects alive; 1024 (20-64 kB of digests) measured best
+# on 2.7, 3.6 and 3.11 (64 and 4096 were 3-10% slower).
+_CHUNK = 1024
 
 if PY2:
 
