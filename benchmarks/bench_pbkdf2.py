@@ -26,6 +26,7 @@ import argparse
 import hashlib
 import hmac
 import os
+import random
 import struct
 import sys
 import warnings
@@ -37,7 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ["PASSLIB_PBKDF2_BACKEND"] = "unpack" if sys.version_info[0] == 2 else "from-bytes"
 
 import secureshim  # noqa: E402
-from _harness import fmt_time, interleave, interpreter, table  # noqa: E402
+from _harness import fmt_time, interpreter, table, timer  # noqa: E402
 from secureshim import _detect, _pbkdf2  # noqa: E402
 
 DIGESTS = ("sha1", "sha256", "sha512")
@@ -67,6 +68,27 @@ def load_passlib():
         getattr(sys.modules.get("passlib"), "__version__", "?"), backends[0])
 
 
+def best_of_interleaved(contenders, rounds, seed=0):
+    """``{name: seconds}``: the fastest of ``rounds`` calls of each contender.
+
+    Every round calls each contender once, in a shuffled order. A call here
+    is long (tens of milliseconds), and on a shared machine other load only
+    ever adds time, so the minimum is the estimate it disturbs least (the
+    harness's median shifted by up to 30% between runs here).
+    """
+    rng = random.Random(seed)
+    best = {}
+    order = list(contenders)
+    for _ in range(rounds):
+        rng.shuffle(order)
+        for name, func in order:
+            start = timer()
+            func()
+            elapsed = timer() - start
+            best[name] = min(best.get(name, elapsed), elapsed)
+    return best
+
+
 def naive_pbkdf2(name, password, salt, iterations):
     """One block of PBKDF2 with a fresh hmac object per iteration."""
     constructor = getattr(hashlib, name)
@@ -82,7 +104,7 @@ def naive_pbkdf2(name, password, salt, iterations):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--iterations", type=int, default=100000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args(argv)
     iterations = args.iterations
 
@@ -92,7 +114,7 @@ def main(argv=None):
     have_openssl = _pbkdf2.libcrypto_path() is not None
     passlib_pbkdf2, passlib_note = load_passlib()
 
-    print("pbkdf2_hmac on %s, %d iterations, median of %d interleaved rounds"
+    print("pbkdf2_hmac on %s, %d iterations, best of %d interleaved rounds"
           % (interpreter(), iterations, args.rounds))
     print("")
     print("- hashlib.pbkdf2_hmac: %s" % stdlib_kind)
@@ -118,7 +140,7 @@ def main(argv=None):
         expected = _pbkdf2.python_pbkdf2_hmac(name, PASSWORD, SALT, iterations)
         for label, func in contenders:
             assert func() == expected, label
-        timings.append((name, interleave(contenders, number=1, rounds=args.rounds)))
+        timings.append((name, best_of_interleaved(contenders, args.rounds)))
 
     def cell(times, key):
         return fmt_time(times[key]) if key in times else "n/a"

@@ -34,6 +34,7 @@ from __future__ import absolute_import, division, print_function
 
 import hashlib
 import operator
+import os
 import struct
 import sys
 import threading
@@ -328,7 +329,9 @@ def _extension_paths():
         if path is None:
             path = _find_extension(name)
         if path == "built-in" or (module is not None and path is None):
-            paths.append(None)
+            # Built into the executable: dlopen(NULL) reaches its symbols.
+            if os.name == "posix":
+                paths.append(None)
         elif path is not None:
             paths.append(path)
     return paths
