@@ -234,7 +234,12 @@ def test_differential_all_tiers(data, name, password, salt, iterations, wrap):
     assert python_pbkdf2_hmac(*args) == expected
     if LIBCRYPTO is not None and _openssl_knows(name):
         assert openssl_pbkdf2_hmac(*args) == expected
-    assert secureshim.pbkdf2_hmac(name, password, salt, iterations, dklen) == expected
+    public = _outcome(secureshim.pbkdf2_hmac, name, password, salt, iterations, dklen)
+    if secureshim.pbkdf2_hmac is NATIVE and stdlib is None:
+        # 3.7/3.8's C function does not map blake2*/sha3_* to OpenSSL names.
+        assert isinstance(public, type) and issubclass(public, ValueError)
+    else:
+        assert public == ("ok", expected)
 
 
 @pytest.mark.parametrize("derive", TIERS)

@@ -55,20 +55,24 @@ _LONG_MAX = (1 << (8 * struct.calcsize("l") - 1)) - 1
 _LONG_MIN = -_LONG_MAX - 1
 _INT_MAX = (1 << (8 * struct.calcsize("i") - 1)) - 1
 
-# hashlib raises _hashlib.UnsupportedDigestmodError (a ValueError, 3.10+)
-# for an unknown digest; elsewhere a plain ValueError.
-try:
-    import _hashlib  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # Python built without OpenSSL
-    _hashlib = None  # type: ignore[assignment,unused-ignore]
-_Unsupported = getattr(
-    _hashlib, "UnsupportedDigestmodError", ValueError
-)  # type: Type[ValueError]
+# The class of the stdlib's "unsupported hash type" error: a ValueError,
+# or _hashlib.UnsupportedDigestmodError, its subclass, which the C function
+# raises on 3.11+ (3.10 has the class but raises a plain ValueError there).
+# Asked of the C function itself on the first unknown name.
+_unsupported_class = []  # type: List[Type[ValueError]]
 
 
 def _unsupported(name):
     # type: (object) -> ValueError
-    return _Unsupported("unsupported hash type %s" % (name,))
+    if not _unsupported_class:
+        cls = ValueError  # type: Type[ValueError]
+        if _detect.PBKDF2_HMAC_OPENSSL:
+            try:
+                hashlib.pbkdf2_hmac("secureshim-no-such-digest", b"", b"", 1)
+            except ValueError as exc:
+                cls = type(exc)
+        _unsupported_class.append(cls)
+    return _unsupported_class[0]("unsupported hash type %s" % (name,))
 
 
 # --------------------------------------------------------------------------
