@@ -14,6 +14,7 @@ from . import _detect
 from ._algorithms import algorithms_available, algorithms_guaranteed
 from ._compare_digest import compare_digest
 from ._inject import extract_from_stdlib, inject_into_stdlib
+from ._pbkdf2 import pbkdf2_hmac
 from ._urandom import urandom
 from .exceptions import (
     DegradedSecurityWarning,
@@ -36,6 +37,7 @@ __all__ = [
     "extract_from_stdlib",
     "inject_into_stdlib",
     "match_hostname",
+    "pbkdf2_hmac",
     "urandom",
     "CertificateError",
     "DegradedSecurityWarning",
