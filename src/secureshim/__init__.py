@@ -18,6 +18,9 @@ from .exceptions import (
     DegradedSecurityWarning,
     InsecurePlatformWarning,
     SecureShimWarning,
+    SNIMissingWarning,
+    TrustStoreWarning,
+    UnverifiedContextWarning,
 )
 
 MYPY = False
@@ -33,9 +36,21 @@ __all__ = [
     "backends",
     "compare_digest",
     "urandom",
+    "apply_https_verify_policy",
+    "ca_source",
+    "create_default_context",
+    "create_unverified_context",
+    "https_verify_certificates",
+    "https_verify_state",
+    "CASource",
+    "Purpose",
+    "SSLContext",
     "DegradedSecurityWarning",
     "InsecurePlatformWarning",
     "SecureShimWarning",
+    "SNIMissingWarning",
+    "TrustStoreWarning",
+    "UnverifiedContextWarning",
 ]
 
 
@@ -43,10 +58,20 @@ __all__ = [
 # private module that defines them. They load on first access through a
 # module __getattr__ (PEP 562, 3.7+); 2.7 and 3.6 have no module __getattr__
 # and load them at import.
-_LAZY = {}  # type: Dict[str, str]
+_LAZY = {
+    "create_default_context": "_tls",
+    "SSLContext": "_tls",
+    "Purpose": "_tls",
+    "ca_source": "_tls",
+    "CASource": "_tls",
+    "create_unverified_context": "_pep493",
+    "https_verify_certificates": "_pep493",
+    "apply_https_verify_policy": "_pep493",
+    "https_verify_state": "_pep493",
+}  # type: Dict[str, str]
 # Primitives defined in those modules, mapped to their module, so that
 # backends() and SECURESHIM_FORCE can reach them.
-_LAZY_PRIMITIVES = {}  # type: Dict[str, str]
+_LAZY_PRIMITIVES = {"create_default_context": "_tls"}  # type: Dict[str, str]
 
 
 def _load(module):
@@ -86,7 +111,9 @@ def backends():
 
     Tiers: ``native`` (the stdlib's own implementation), ``openssl``
     (libcrypto called directly), ``python`` (secureshim's pure-Python
-    implementation), ``fd`` (secureshim's persistent-descriptor urandom).
+    implementation), ``fd`` (secureshim's persistent-descriptor urandom),
+    ``pyopenssl`` and ``legacy`` (TLS contexts over pyOpenSSL or over the
+    old ``ssl.wrap_socket``).
     """
     for module in set(_LAZY_PRIMITIVES.values()):
         _load(module)
