@@ -35,6 +35,7 @@ __all__ = [
     "algorithms_guaranteed",
     "backends",
     "compare_digest",
+    "match_hostname",
     "urandom",
     "apply_https_verify_policy",
     "ca_source",
@@ -45,6 +46,7 @@ __all__ = [
     "CASource",
     "Purpose",
     "SSLContext",
+    "CertificateError",
     "DegradedSecurityWarning",
     "InsecurePlatformWarning",
     "SecureShimWarning",
@@ -59,6 +61,8 @@ __all__ = [
 # module __getattr__ (PEP 562, 3.7+); 2.7 and 3.6 have no module __getattr__
 # and load them at import.
 _LAZY = {
+    "match_hostname": "_match_hostname",
+    "CertificateError": "_match_hostname",
     "create_default_context": "_tls",
     "SSLContext": "_tls",
     "Purpose": "_tls",
@@ -71,7 +75,10 @@ _LAZY = {
 }  # type: Dict[str, str]
 # Primitives defined in those modules, mapped to their module, so that
 # backends() and SECURESHIM_FORCE can reach them.
-_LAZY_PRIMITIVES = {"create_default_context": "_tls"}  # type: Dict[str, str]
+_LAZY_PRIMITIVES = {
+    "match_hostname": "_match_hostname",
+    "create_default_context": "_tls",
+}  # type: Dict[str, str]
 
 
 def _load(module):

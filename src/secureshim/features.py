@@ -46,6 +46,10 @@ HAS_HOSTNAME_CHECKS_COMMON_NAME = _ssl["HAS_HOSTNAME_CHECKS_COMMON_NAME"]
 #: ``ssl.OPENSSL_VERSION``, or None without ``ssl``.
 OPENSSL_VERSION = _ssl["OPENSSL_VERSION"]
 del _ssl
+#: How ``match_hostname`` converts non-ASCII hostnames to A-labels:
+#: ``"idna"`` (IDNA 2008 with UTS 46 mapping, by the ``idna`` package) or
+#: ``"stdlib"`` (the stdlib's IDNA 2003 codec, when ``idna`` is missing).
+IDNA_BACKEND = _detect.idna_backend()
 
 
 FLAGS = (
@@ -64,6 +68,7 @@ FLAGS = (
     "HAS_TLSv1_3",
     "HAS_HOSTNAME_CHECKS_COMMON_NAME",
     "OPENSSL_VERSION",
+    "IDNA_BACKEND",
 )
 
 

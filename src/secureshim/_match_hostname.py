@@ -1,0 +1,449 @@
+"""match_hostname: RFC 6125 host name checking, one implementation everywhere.
+
+Tier: ``python`` only. ``ssl.match_hostname`` is gone from 3.12 (gh-94199)
+and its behaviour differs between the versions that have it (2.7 accepts
+partial wildcards such as ``ba*.example.com`` and ``*`` for ``com``, and
+cannot match IP addresses; 3.11 matches an IP hostname against the
+commonName), so secureshim always uses its own implementation, which follows
+the rules OpenSSL's ``X509_check_host`` applies when ``check_hostname`` is on.
+
+Rules (docs/match_hostname.md explains each, and every deviation):
+
+* DNS names compare as case-insensitive ASCII; one trailing dot on either
+  side is ignored. A certificate name that is not ASCII never matches.
+* A wildcard is only ever the whole left-most label ``*``; it matches one
+  non-empty label of letters, digits and hyphens, and only when at least two
+  labels follow it, all of them letters, digits and inner hyphens.
+* A hostname that is an IPv4 or IPv6 literal (parsed strictly, here, without
+  ``ipaddress`` or ``inet_pton``) matches only ``IP Address`` entries,
+  compared by value, never a DNS name nor the commonName.
+* The commonName is used only when there is no DNS and no IP Address entry,
+  and never with ``hostname_checks_common_name=False``.
+* A non-ASCII hostname is converted to A-labels with IDNA 2008 (UTS 46) by
+  the ``idna`` package when it is installed, else with the stdlib's IDNA
+  2003 codec (``features.IDNA_BACKEND`` says which).
+
+Speed: a name that cannot be an IP literal (no ``:``, last character not a
+digit) is never parsed as one, and a wildcard is validated only once its
+suffix has already compared equal.
+"""
+from __future__ import absolute_import, division, print_function
+
+import re
+import sys
+
+from . import _detect, _warn
+from .exceptions import DegradedSecurityWarning
+
+MYPY = False
+if MYPY:  # pragma: no cover
+    from typing import Any, Iterable, List, Optional, Tuple  # noqa: F401
+
+# CertificateError is the ssl module's own class wherever it has one, so
+# that ``except ssl.CertificateError`` keeps working.
+try:
+    # 3.7+: ssl.CertificateError is an alias of SSLCertVerificationError (an
+    # SSLError and a ValueError), defined by _ssl; taking it from there
+    # leaves out ssl.py itself (2.6 ms instead of 7-13 ms).
+    from _ssl import SSLCertVerificationError as CertificateError
+except ImportError:
+    try:
+        # 2.7.9+ and 3.2-3.6: a ValueError subclass defined in ssl.py.
+        from ssl import CertificateError  # type: ignore[assignment]
+    except ImportError:  # no ssl module, or 2.7 before 2.7.9
+
+        class CertificateError(ValueError):  # type: ignore[no-redef]
+            """The certificate does not name the host (``ssl.CertificateError``)."""
+
+
+TIER = _detect.choose("match_hostname", ("python",))
+
+_NO_CERT = (
+    "empty or no certificate, match_hostname needs a SSL socket or SSL "
+    "context with either CERT_OPTIONAL or CERT_REQUIRED"
+)
+
+_DIGITS = frozenset("0123456789")
+# Last characters that send a hostname off the fast path: a digit (maybe an
+# IPv4 literal), a dot (absolute name) or nothing (empty hostname).
+_SLOW_LAST = frozenset("0123456789.") | frozenset([""])
+
+_IPV4 = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\Z")
+_HEX_GROUP = re.compile(r"[0-9A-Fa-f]{1,4}\Z")
+# The label a wildcard stands for, and the labels after it (lowercased).
+_WILD_LABEL = re.compile(r"[a-z0-9-]+\Z")
+_WILD_SUFFIX = re.compile(r"(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?){2,}\Z")
+
+# Text operations that raise TypeError for anything but text, so the loops
+# need no isinstance test. Python 2 has two text types, and str.lower there
+# follows the C locale, so it gets ASCII-only helpers.
+if sys.version_info[0] >= 3:
+    _TEXT = (str,)  # type: Tuple[type, ...]
+    _lower = str.lower
+    _rstrip = str.rstrip
+    if hasattr(str, "isascii"):  # 3.7+
+        _isascii = str.isascii
+    else:
+        _NON_ASCII = re.compile(u"[^\\x00-\\x7f]")
+
+        def _isascii(text):
+            # type: (str) -> bool
+            return _NON_ASCII.search(text) is None
+
+else:  # pragma: no cover (Python 2)
+    import string
+
+    _TEXT = (str, unicode)  # type: ignore[name-defined]  # noqa: F821
+    _ASCII_LOWER = string.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # type: ignore[attr-defined]
+    _NON_ASCII = re.compile(u"[^\\x00-\\x7f]")
+
+    def _lower(text):
+        # type: (Any) -> Any
+        if type(text) is str:
+            return text.translate(_ASCII_LOWER)
+        if isinstance(text, _TEXT):
+            return text.lower()
+        raise TypeError("expected text, not %s" % type(text).__name__)
+
+    def _rstrip(text):
+        # type: (Any) -> Any
+        if isinstance(text, _TEXT):
+            return text.rstrip()
+        raise TypeError("expected text, not %s" % type(text).__name__)
+
+    def _isascii(text):
+        # type: (Any) -> bool
+        return _NON_ASCII.search(text) is None
+
+
+def _parse_ipv4(text):
+    # type: (Any) -> Optional[Tuple[int, ...]]
+    """Four decimal octets, no leading zeros, nothing else; or None."""
+    match = _IPV4.match(text)
+    if match is None:
+        return None
+    octets = match.groups()
+    for octet in octets:
+        if (octet[0] == "0" and len(octet) > 1) or int(octet) > 255:
+            return None
+    return tuple(int(octet) for octet in octets)
+
+
+def _parse_ipv6(text):
+    # type: (Any) -> Optional[Tuple[int, ...]]
+    """RFC 4291 section 2.2 text form as eight 16-bit groups; or None.
+
+    One ``::`` at most, standing for at least one zero group; groups of one
+    to four hex digits; an optional dotted IPv4 tail. No zone index, no
+    brackets, no spaces.
+    """
+    head, sep, tail = text.partition("::")
+    if "::" in tail:
+        return None
+    before = head.split(":") if head else []
+    after = tail.split(":") if tail else []
+    last = after if sep else before
+    groups = []  # type: List[int]
+    v4 = None
+    if last and "." in last[-1]:
+        v4 = _parse_ipv4(last[-1])
+        if v4 is None:
+            return None
+        del last[-1]
+    for part in before + after:
+        if _HEX_GROUP.match(part) is None:
+            return None
+    explicit = len(before) + len(after) + (2 if v4 is not None else 0)
+    if sep:
+        if explicit > 7:
+            return None
+        groups = [int(part, 16) for part in before]
+        groups.extend([0] * (8 - explicit))
+        groups.extend(int(part, 16) for part in after)
+    else:
+        if explicit != 8:
+            return None
+        groups = [int(part, 16) for part in before]
+    if v4 is not None:
+        groups.append(v4[0] << 8 | v4[1])
+        groups.append(v4[2] << 8 | v4[3])
+    return tuple(groups)
+
+
+def _parse_ip(text):
+    # type: (Any) -> Optional[Tuple[int, ...]]
+    """An IPv4 (4 octets) or IPv6 (8 groups) address, strictly; or None."""
+    if ":" in text:
+        return _parse_ipv6(text)
+    return _parse_ipv4(text)
+
+
+# IDNA: resolved on the first non-ASCII hostname, so that neither importing
+# secureshim nor matching ASCII names imports the idna package.
+_idna_first_use = []  # type: _warn.Pending
+_idna_ready = []  # type: List[bool]
+
+
+def _idna2008(hostname):
+    # type: (Any) -> Optional[str]
+    import idna
+
+    try:
+        mapped = idna.uts46_remap(hostname, std3_rules=False, transitional=False)
+        labels = []
+        for label in mapped.split("."):
+            if not _isascii(label):
+                label = idna.alabel(label).decode("ascii")
+            labels.append(label)
+    except (UnicodeError, ValueError):  # idna.IDNAError is a UnicodeError
+        return None
+    return ".".join(labels)
+
+
+def _idna2003(hostname):
+    # type: (Any) -> Optional[str]
+    if _idna_first_use:
+        _warn.fire(_idna_first_use, stacklevel=5)  # match_hostname's caller
+    try:
+        return hostname.encode("idna").decode("ascii")  # type: ignore[no-any-return]
+    except UnicodeError:
+        return None
+
+
+def _to_ascii(hostname):
+    # type: (Any) -> Optional[str]
+    """A non-ASCII hostname as A-labels, or None if it has no valid form."""
+    if not _idna_ready:
+        if _detect.idna_backend() == "stdlib":
+            _idna_first_use[:] = _warn.arm(
+                "match_hostname.idna",
+                "match_hostname: secureshim's python tier converts non-ASCII "
+                "hostnames with the stdlib's IDNA 2003 codec because the idna "
+                "package is not installed; IDNA 2003 maps some names (with "
+                "sharp s, final sigma or joiners) to other hosts than IDNA "
+                "2008 does. Fix: pip install idna.",
+                DegradedSecurityWarning,
+            )
+        _idna_ready.append(True)
+    if _detect.idna_backend() == "idna":
+        return _idna2008(hostname)
+    return _idna2003(hostname)
+
+
+def _normalise(hostname):
+    # type: (Any) -> Tuple[Optional[Tuple[int, ...]], Optional[str]]
+    """The slow path: ``(ip, None)``, ``(None, name)`` or ``(None, None)``.
+
+    ``name`` is lowercase ASCII without its trailing dot; ``(None, None)``
+    means that no certificate can name this hostname.
+    """
+    if not isinstance(hostname, _TEXT):
+        raise TypeError(
+            "match_hostname: hostname must be str, not %s" % type(hostname).__name__
+        )
+    if sys.version_info[0] == 2 and type(hostname) is str and not _isascii(hostname):
+        try:
+            hostname = hostname.decode("utf-8")
+        except UnicodeError:
+            return None, None
+    changed = False
+    if _isascii(hostname):
+        if ":" in hostname or hostname[-1:] in _DIGITS:
+            ip = _parse_ip(hostname)
+            if ip is not None:
+                return ip, None
+        name = _lower(hostname)
+    else:
+        name = _to_ascii(hostname)
+        if name is None:
+            return None, None
+        name = name.lower()
+        changed = True
+    if sys.version_info[0] == 2:
+        name = str(name)
+    if name[-1:] == ".":
+        name = name[:-1]
+        changed = True
+    # Empty, or an empty last label ("example.com.."): no name at all.
+    if not name or name[-1:] == ".":
+        return None, None
+    # An IP literal reached through a trailing dot or IDNA mapping (fullwidth
+    # digits) is not a DNS name either: it matches nothing.
+    if changed and (":" in name or name[-1:] in _DIGITS) and _parse_ip(name):
+        return None, None
+    return None, name
+
+
+def _wildcard_match(pattern, name):
+    # type: (str, str) -> bool
+    """``pattern`` (lowercased, starts with ``*.``) covers ``name``."""
+    suffix = pattern[1:]
+    if suffix[-1:] == ".":
+        suffix = suffix[:-1]
+    dot = name.find(".")
+    if dot <= 0 or name[dot:] != suffix:
+        return False
+    return (
+        _WILD_LABEL.match(name[:dot]) is not None
+        and _WILD_SUFFIX.match(suffix) is not None
+    )
+
+
+def _dns_match(value, name, name_dot):
+    # type: (Any, str, str) -> bool
+    try:
+        pattern = _lower(value)
+    except TypeError:
+        return False
+    if pattern == name or pattern == name_dot or (
+        pattern[:2] == "*." and _wildcard_match(pattern, name)
+    ):
+        return _isascii(value)
+    return False
+
+
+def _pairs(items):
+    # type: (Any) -> Iterable[Tuple[Any, Any]]
+    """The well-formed ``(key, value)`` pairs of ``items``; skip the rest."""
+    try:
+        iterator = iter(items)
+    except TypeError:
+        return
+    for item in iterator:
+        try:
+            key, value = item
+        except (TypeError, ValueError):
+            continue
+        yield key, value
+
+
+def _common_names(cert):
+    # type: (Any) -> Iterable[Any]
+    for rdn in _pairs_or_empty(cert.get("subject", ())):
+        for key, value in _pairs(rdn):
+            if key == "commonName":
+                yield value
+
+
+def _pairs_or_empty(items):
+    # type: (Any) -> Iterable[Any]
+    try:
+        return iter(items)
+    except TypeError:
+        return iter(())
+
+
+def _mismatch(cert, hostname, ip, checks_cn):
+    # type: (Any, Any, Optional[Tuple[int, ...]], bool) -> CertificateError
+    names = []  # type: List[Any]
+    san = False
+    for key, value in _pairs(cert.get("subjectAltName", ())):
+        if key == "DNS" or key == "IP Address":
+            san = True
+            if ip is None or key == "IP Address":
+                names.append(value)
+    if not san and ip is None and checks_cn:
+        names.extend(_common_names(cert))
+    if len(names) > 1:
+        message = "hostname %r doesn't match either of %s" % (
+            hostname,
+            ", ".join(repr(name) for name in names),
+        )
+    elif names:
+        message = "hostname %r doesn't match %r" % (hostname, names[0])
+    elif ip is not None:
+        message = (
+            "hostname %r doesn't match: the certificate has no subjectAltName "
+            "IP Address entry" % (hostname,)
+        )
+    else:
+        message = (
+            "hostname %r doesn't match: no appropriate subjectAltName fields "
+            "were found%s"
+            % (hostname, "" if checks_cn else " (commonName checks are off)")
+        )
+    return CertificateError(message)
+
+
+def _match_ip(cert, san, hostname, ip):
+    # type: (Any, Any, Any, Tuple[int, ...]) -> None
+    for entry in san:
+        try:
+            key, value = entry
+        except (TypeError, ValueError):
+            continue
+        if key == "IP Address":
+            try:
+                text = _rstrip(value)
+            except TypeError:
+                continue
+            if _parse_ip(text) == ip:
+                return
+    raise _mismatch(cert, hostname, ip, False)
+
+
+def match_hostname(cert, hostname, hostname_checks_common_name=True):
+    # type: (Any, Any, bool) -> None
+    """Check that ``cert`` (a ``getpeercert()`` dict) names ``hostname``.
+
+    Returns None on a match and raises :class:`CertificateError` otherwise.
+    RFC 6125 rules as OpenSSL applies them: case-insensitive ASCII DNS
+    names, a trailing dot ignored on either side, wildcards only as the
+    whole left-most label of a name with at least three labels, IP literals
+    (strictly parsed) compared by value with ``IP Address`` entries only,
+    non-ASCII hostnames converted to A-labels. The subject's commonName is
+    consulted only when there is no DNS and no IP Address entry, and never
+    when ``hostname_checks_common_name`` is false.
+
+    Raises ``ValueError`` for a missing or empty ``cert`` and ``TypeError``
+    for a ``hostname`` that is not text.
+    """
+    if not cert:
+        raise ValueError(_NO_CERT)
+    try:
+        san = cert.get("subjectAltName", ())
+    except AttributeError:
+        raise TypeError(
+            "match_hostname: cert must be the dict that getpeercert() returns, "
+            "not %s" % type(cert).__name__
+        )
+    if type(san) is not tuple:
+        san = tuple(_pairs_or_empty(san))
+    if (
+        type(hostname) is str
+        and hostname[-1:] not in _SLOW_LAST
+        and ":" not in hostname
+        and _isascii(hostname)
+    ):
+        name = _lower(hostname)
+    else:
+        ip, name = _normalise(hostname)  # type: ignore[assignment]
+        if ip is not None:
+            return _match_ip(cert, san, hostname, ip)
+        if name is None:
+            raise _mismatch(cert, hostname, None, hostname_checks_common_name)
+    name_dot = name + "."
+    seen = False  # any DNS or IP Address entry
+    for entry in san:
+        try:
+            key, value = entry
+        except (TypeError, ValueError):
+            continue
+        if key == "DNS":
+            seen = True
+            try:
+                pattern = _lower(value)
+            except TypeError:
+                continue
+            if pattern == name or pattern == name_dot or (
+                pattern[:2] == "*." and _wildcard_match(pattern, name)
+            ):
+                if _isascii(value):
+                    return None
+        elif key == "IP Address":
+            seen = True
+    if not seen and hostname_checks_common_name:
+        for value in _common_names(cert):
+            if _dns_match(value, name, name_dot):
+                return None
+    raise _mismatch(cert, hostname, None, hostname_checks_common_name)
