@@ -47,16 +47,19 @@ except ImportError:  # Python 2
 ENV_VAR = "PYTHONHTTPSVERIFY"
 CONFIG_FILE = "/etc/python/cert-verification.cfg"
 
-HTTPSVerifyState = collections.namedtuple("HTTPSVerifyState", "verify decided_by detail")
-HTTPSVerifyState.__doc__ = """The stdlib's default HTTPS verification: ``(verify, decided_by, detail)``.
+class HTTPSVerifyState(collections.namedtuple("HTTPSVerifyState", "verify decided_by detail")):
+    """The stdlib's default HTTPS verification: ``(verify, decided_by, detail)``.
 
-``verify`` is True when the stdlib's HTTPS clients verify certificates by
-default. ``decided_by`` is ``"default"``, ``"environment"``
-(PYTHONHTTPSVERIFY), ``"config-file"``, ``"runtime"``
-(:func:`https_verify_certificates`), ``"platform"`` (the stdlib cannot
-verify at all: no ``ssl.SSLContext``) or ``"external"`` (some other code
-replaced ``ssl._create_default_https_context``). ``detail`` says more.
-"""
+    ``verify`` is True when the stdlib's HTTPS clients verify certificates
+    by default. ``decided_by`` is ``"default"``, ``"environment"``
+    (PYTHONHTTPSVERIFY), ``"config-file"``, ``"runtime"``
+    (:func:`https_verify_certificates`), ``"platform"`` (the stdlib cannot
+    verify at all: no ``ssl.SSLContext``) or ``"external"`` (some other
+    code replaced ``ssl._create_default_https_context``). ``detail`` says
+    more.
+    """
+
+    __slots__ = ()
 
 _native = _tls.TIER == "native"
 # ssl._create_unverified_context and _create_default_https_context: 2.7.9+

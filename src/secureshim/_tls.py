@@ -101,6 +101,12 @@ if _flags["HAS_CREATE_DEFAULT_CONTEXT"]:
                                       cadata=None):
         # type: (Any, Any, Any, Any) -> Any
         """``ssl.create_default_context``, hardened (the ``native`` tier)."""
+        if isinstance(cadata, (bytes, bytearray, memoryview)):
+            # DER as PEM text: 2.7 and 3.6 misread the end of DER data with
+            # OpenSSL 3.0 ("unknown error"); PEM works everywhere.
+            cadata = "".join(
+                ssl.DER_cert_to_PEM_cert(der) for der in _trust.split_der(bytes(cadata))
+            )
         context = _ssl_create_default_context(
             purpose, cafile=cafile, capath=capath, cadata=cadata
         )

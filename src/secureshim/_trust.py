@@ -54,14 +54,16 @@ _HASHED = re.compile(r"^[0-9a-f]{8}\.[0-9]+$")
 _PEM_BEGIN = b"-----BEGIN CERTIFICATE-----"
 
 
-CASource = collections.namedtuple("CASource", "kind location")
-CASource.__doc__ = """Which CA certificates a context trusts: ``(kind, location)``.
+class CASource(collections.namedtuple("CASource", "kind location")):
+    """Which CA certificates a context trusts: ``(kind, location)``.
 
-``kind`` is one of ``"cafile"``, ``"capath"``, ``"cadata"`` (given by the
-caller), ``"platform-file"``, ``"platform-directory"``, ``"platform-store"``
-(Windows' system store), ``"certifi"`` or ``"none"``; ``location`` is the
-file or directory, or None.
-"""
+    ``kind`` is one of ``"cafile"``, ``"capath"``, ``"cadata"`` (given by
+    the caller), ``"platform-file"``, ``"platform-directory"``,
+    ``"platform-store"`` (Windows' system store), ``"certifi"`` or
+    ``"none"``; ``location`` is the file or directory, or None.
+    """
+
+    __slots__ = ()
 
 
 def _env(name):
