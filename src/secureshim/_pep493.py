@@ -94,8 +94,11 @@ def create_unverified_context(protocol=None, cert_reqs=None, check_hostname=Fals
     if purpose is None:
         purpose = _tls_base.Purpose.SERVER_AUTH
     if _native and _HAS_HOOK:
+        # cert_reqs=None means "the protocol's default" to the stdlib, which
+        # is CERT_REQUIRED for 3.10+'s PROTOCOL_TLS_CLIENT: be explicit.
         kwargs = dict(
-            cert_reqs=cert_reqs, check_hostname=check_hostname, purpose=purpose,
+            cert_reqs=ssl.CERT_NONE if cert_reqs is None else cert_reqs,
+            check_hostname=check_hostname, purpose=purpose,
             certfile=certfile, keyfile=keyfile, cafile=cafile, capath=capath, cadata=cadata,
         )  # type: Dict[str, Any]
         if protocol is not None:
