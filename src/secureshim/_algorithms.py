@@ -44,7 +44,7 @@ def computed_algorithms_available(guaranteed):
     """Every name ``hashlib.new`` accepts that can be found without the
     2.7.9+ API: the guaranteed ones plus OpenSSL's, probed by name."""
     try:
-        import _hashlib  # type: ignore[import-not-found]
+        import _hashlib
 
         names = set(getattr(_hashlib, "openssl_md_meth_names", ()))
     except ImportError:

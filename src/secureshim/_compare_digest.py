@@ -102,11 +102,23 @@ else:
             va, vb = memoryview(a), memoryview(b)
         except TypeError:
             raise _type_error(a, b)
-        # The C function asks for a simple, hence contiguous, buffer.
-        if not (va.c_contiguous and vb.c_contiguous):
+        # CPython's C function asks for a simple, hence contiguous, buffer;
+        # PyPy's accepts strided ones. Follow this interpreter's native.
+        if _REJECT_STRIDED and not (va.c_contiguous and vb.c_contiguous):
             raise BufferError("memoryview: underlying buffer is not C-contiguous")
         return va.tobytes(), vb.tobytes()
 
+    def _native_rejects_strided():
+        # type: () -> bool
+        if not _detect.HAS_COMPARE_DIGEST:
+            return True
+        try:
+            hmac.compare_digest(memoryview(b"abcd")[::2], b"ac")
+        except BufferError:
+            return True
+        return False
+
+    _REJECT_STRIDED = _native_rejects_strided()
     _from_bytes = int.from_bytes
 
     def python_compare_digest(a, b):

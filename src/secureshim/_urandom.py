@@ -27,7 +27,7 @@ from .exceptions import DegradedSecurityWarning
 
 MYPY = False
 if MYPY:  # pragma: no cover
-    from typing import Optional, Tuple  # noqa: F401
+    from typing import Callable, Tuple  # noqa: F401
 
 DEVICE = "/dev/urandom"
 
@@ -106,16 +106,20 @@ def _open_device():
 _state = _Descriptor()
 
 
-def _descriptor():
-    # type: () -> int
+def _fresh_state_in_child():
+    # type: () -> None
+    # Forked child: the parent's lock may have been held by a thread that
+    # does not exist here, so start with a fresh lock. The inherited
+    # descriptor is a copy of ours and is reused if it still checks out.
     global _state
-    state = _state
-    if state.pid != os.getpid():
-        # Forked child: the parent's lock may have been held by a thread
-        # that does not exist here, so start with fresh state. The inherited
-        # descriptor is a copy of ours and is reused if it still checks out.
-        _state = state = _Descriptor(state.opened)
-    return state.current()
+    _state = _Descriptor(_state.opened)
+
+
+# os.register_at_fork: 3.7+ (bpo-16500). Older interpreters compare the
+# process id on every call instead, which costs a system call each time.
+_AT_FORK = hasattr(os, "register_at_fork")
+if _AT_FORK:
+    os.register_at_fork(after_in_child=_fresh_state_in_child)
 
 
 def _read(fd, n):
@@ -125,7 +129,7 @@ def _read(fd, n):
         try:
             chunk = os.read(fd, n)
         except OSError as exc:
-            # 3.5+ retries EINTR itself (PEP 475); 2.7 and 3.4 do not.
+            # 3.5+ retries EINTR itself (PEP 475); 2.7 does not.
             if exc.errno == errno.EINTR:
                 continue
             raise
@@ -134,6 +138,10 @@ def _read(fd, n):
         chunks.append(chunk)
         n -= len(chunk)
     return b"".join(chunks)
+
+
+_fstat = os.fstat
+_os_read = os.read
 
 
 def fd_urandom(n):
@@ -148,15 +156,36 @@ def fd_urandom(n):
     """
     if _fd_first_use:
         _warn.fire(_fd_first_use)
-    n = operator.index(n)
-    if n < 0:
-        raise ValueError("negative argument not allowed")
+    if type(n) is not int:
+        n = operator.index(n)
+    if n <= 0:
+        if n < 0:
+            raise ValueError("negative argument not allowed")
+        return b""
     if n > sys.maxsize:
         raise OverflowError("Python int too large to convert to C ssize_t")
-    if n == 0:
-        return b""
-    fd = _descriptor()
-    return _read(fd, n)
+    state = _state
+    if not _AT_FORK and state.pid != os.getpid():
+        _fresh_state_in_child()
+        state = _state
+    # The common case, inline: our descriptor still refers to the device.
+    fd, dev, ino = state.opened
+    try:
+        st = _fstat(fd)
+    except OSError:
+        fd = state.current()
+    else:
+        if st.st_ino != ino or st.st_dev != dev:
+            fd = state.current()
+    try:
+        data = _os_read(fd, n)
+    except OSError as exc:
+        if exc.errno != errno.EINTR:  # 2.7 does not retry EINTR itself
+            raise
+        data = b""
+    if len(data) == n:
+        return data
+    return data + _read(fd, n - len(data))
 
 
 # The fd tier is the better choice only where os.urandom is the old
@@ -178,11 +207,8 @@ if TIER == "fd" and _available[0] != "fd":
         DegradedSecurityWarning,
     )
 
-if TIER == "fd":
-    urandom = fd_urandom
-elif TIER == _available[0]:
-    urandom = os.urandom
-else:
+_native_first_use = []  # type: _warn.Pending
+if TIER == "native" and _available[0] != "native":
     _native_first_use = _warn.arm(
         "urandom",
         "urandom: the native tier is in use because SECURESHIM_FORCE selects "
@@ -191,9 +217,18 @@ else:
         DegradedSecurityWarning,
     )
 
-    def urandom(n):
-        # type: (int) -> bytes
-        """Return ``os.urandom(n)``, warning once that it is the weaker tier."""
-        if _native_first_use:
-            _warn.fire(_native_first_use)
-        return os.urandom(n)
+
+def _forced_native_urandom(n):
+    # type: (int) -> bytes
+    """Return ``os.urandom(n)``, warning once that it is the weaker tier."""
+    if _native_first_use:
+        _warn.fire(_native_first_use)
+    return os.urandom(n)
+
+
+if TIER == "fd":
+    urandom = fd_urandom  # type: Callable[[int], bytes]
+elif _native_first_use:
+    urandom = _forced_native_urandom
+else:
+    urandom = os.urandom

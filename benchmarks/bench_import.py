@@ -1,0 +1,53 @@
+"""Import cost: ``import secureshim`` against ``import hashlib, hmac, os``.
+
+Target (3.11): at most 3 ms more. Fresh interpreters, interleaved, median
+of many runs; ``-S`` is not used, so site's own cost is in both.
+
+    python benchmarks/bench_import.py
+"""
+from __future__ import absolute_import, division, print_function
+
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _harness import interleave, interpreter, table  # noqa: E402
+
+SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
+
+
+def _run(code):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = SRC + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("SECURESHIM_FORCE", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.check_call([sys.executable, "-c", code], env=env)
+
+
+def main():
+    # Installed packages have bytecode; a source tree under
+    # PYTHONDONTWRITEBYTECODE would be timed compiling instead.
+    import compileall
+
+    compileall.compile_dir(os.path.join(SRC, "secureshim"), quiet=1)
+    contenders = [
+        ("python -c pass", lambda: _run("pass")),
+        ("import hashlib, hmac, os", lambda: _run("import hashlib, hmac, os")),
+        ("import secureshim", lambda: _run("import secureshim")),
+        ("import ssl", lambda: _run("import ssl")),
+    ]
+    times = interleave(contenders, number=1, rounds=41)
+    base = times["import hashlib, hmac, os"]
+    rows = [
+        (name, "%.1f ms" % (times[name] * 1e3), "%+.1f ms" % ((times[name] - base) * 1e3))
+        for name, _ in contenders
+    ]
+    print("import cost on %s (target: import secureshim <= +3 ms)" % interpreter())
+    print("")
+    print(table(["command", "median wall time", "vs hashlib, hmac, os"], rows))
+
+
+if __name__ == "__main__":
+    main()

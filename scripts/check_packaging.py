@@ -1,0 +1,62 @@
+"""Build the sdist and the universal wheel, then install each into fresh
+virtualenvs of the oldest and newest interpreters and run ``python -m
+secureshim`` there: what `pip install .` promises on 2.7 and 3.13.
+
+Run by the ``packaging`` tox environment (which provides build and
+virtualenv); interpreters are found on PATH as python2.7 and python3.13.
+"""
+from __future__ import print_function
+
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+INTERPRETERS = ["python2.7", "python3.13"]
+
+
+def run(*cmd, **kwargs):
+    print("+ " + " ".join(cmd))
+    sys.stdout.flush()
+    subprocess.check_call(cmd, **kwargs)
+
+
+def fresh_venv(where, interpreter):
+    run(sys.executable, "-m", "virtualenv", "-q", "-p", interpreter, where)
+    return os.path.join(where, "bin", "python")
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="secureshim-packaging-")
+    try:
+        dist = os.path.join(work, "dist")
+        run(sys.executable, "-m", "build", "--outdir", dist, ROOT)
+        wheels = glob.glob(os.path.join(dist, "*.whl"))
+        sdists = glob.glob(os.path.join(dist, "*.tar.gz"))
+        assert len(wheels) == 1 and len(sdists) == 1, (wheels, sdists)
+        wheel = wheels[0]
+        assert wheel.endswith("-py2.py3-none-any.whl"), wheel
+        names = zipfile.ZipFile(wheel).namelist()
+        assert "secureshim/py.typed" in names, names
+        assert not [n for n in names if n.startswith("tests/")], names
+
+        for interpreter in INTERPRETERS:
+            for label, target in (("wheel", wheel), ("sdist", sdists[0]), ("source tree", ROOT)):
+                venv = os.path.join(work, "%s-%s" % (interpreter, label.replace(" ", "-")))
+                python = fresh_venv(venv, interpreter)
+                run(python, "-m", "pip", "install", "-q", target)
+                out = subprocess.check_output(
+                    [python, "-m", "secureshim"], cwd=work
+                ).decode("utf-8")
+                assert "compare_digest" in out and "HAS_TLSv1_2" in out, out
+                print("%s from %s: ok" % (interpreter, label))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

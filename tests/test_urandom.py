@@ -1,0 +1,260 @@
+"""urandom: the fd tier's robustness, in subprocesses where state matters."""
+from __future__ import absolute_import, division, print_function
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+import secureshim
+from secureshim import _urandom
+from secureshim._urandom import fd_urandom
+
+from .conftest import run_python
+
+posix_only = pytest.mark.skipif(
+    not os.path.exists("/dev/urandom"), reason="no /dev/urandom on this platform"
+)
+needs_proc_fd = pytest.mark.skipif(
+    not os.path.isdir("/proc/self/fd"), reason="no /proc/self/fd to count descriptors"
+)
+
+
+@pytest.mark.parametrize("func", [os.urandom, fd_urandom], ids=["native", "fd"])
+@pytest.mark.parametrize("n", [0, 1, 16, 4096, 100000])
+def test_returns_n_bytes(func, n):
+    data = func(n)
+    assert isinstance(data, bytes)
+    assert len(data) == n
+
+
+def test_fd_outputs_do_not_repeat():
+    seen = set(fd_urandom(16) for _ in range(2000))
+    assert len(seen) == 2000
+
+
+def _outcome(func, n):
+    try:
+        return len(func(n))
+    except Exception as exc:  # noqa: BLE001 - the type is what we compare
+        return type(exc)
+
+
+@pytest.mark.parametrize("n", [-1, 1.5, "3", None, 2 ** 70, True])
+def test_bad_n_raises_like_os_urandom(n):
+    assert _outcome(fd_urandom, n) == _outcome(os.urandom, n)
+
+
+def test_public_name_matches_backends():
+    tier = secureshim.backends()["urandom"]
+    expected = {"native": os.urandom, "fd": fd_urandom}[tier]
+    assert secureshim.urandom is expected or tier == "native"
+
+
+@posix_only
+def test_short_reads_are_assembled():
+    read_end, write_end = os.pipe()
+
+    def writer():
+        for i in range(10):
+            os.write(write_end, bytes(bytearray([i])) * 3)
+            time.sleep(0.01)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        data = _urandom._read(read_end, 30)
+    finally:
+        thread.join()
+        os.close(read_end)
+        os.close(write_end)
+    assert data == b"".join(bytes(bytearray([i])) * 3 for i in range(10))
+
+
+@posix_only
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no signal.setitimer")
+def test_read_survives_eintr():
+    read_end, write_end = os.pipe()
+    fired = []
+    old = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    # Without SA_RESTART a blocked read(2) fails with EINTR on 2.7; 3.5+
+    # retries it itself (PEP 475). Either way the caller must get the data.
+    signal.siginterrupt(signal.SIGALRM, True)
+    timer = threading.Timer(0.3, lambda: os.write(write_end, b"x" * 8))
+    timer.start()
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        data = _urandom._read(read_end, 8)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        timer.join()
+        os.close(read_end)
+        os.close(write_end)
+    assert fired and data == b"x" * 8
+
+
+@posix_only
+def test_missing_device_raises_not_implemented():
+    run_python(
+        """
+        from secureshim import _urandom
+        _urandom.DEVICE = "/nonexistent/urandom"
+        try:
+            _urandom.fd_urandom(4)
+        except NotImplementedError as exc:
+            assert "/nonexistent/urandom" in str(exc)
+        else:
+            raise AssertionError("no NotImplementedError")
+        """
+    ).check()
+
+
+@posix_only
+def test_regular_file_as_device_is_refused(tmp_path):
+    fake = tmp_path / "urandom"
+    fake.write_bytes(b"\x00" * 64)
+    run_python(
+        """
+        import sys
+        from secureshim import _urandom
+        _urandom.DEVICE = sys.argv[1]
+        try:
+            _urandom.fd_urandom(4)
+        except NotImplementedError as exc:
+            assert "character device" in str(exc)
+        else:
+            raise AssertionError("read a regular file as /dev/urandom")
+        """,
+        args=[str(fake)],
+    ).check()
+
+
+@posix_only
+def test_descriptor_closed_behind_its_back():
+    run_python(
+        """
+        import os
+        from secureshim import _urandom
+        assert len(_urandom.fd_urandom(16)) == 16
+        old = _urandom._state.opened[0]
+        os.closerange(3, 1024)
+        assert len(_urandom.fd_urandom(16)) == 16
+        assert _urandom._state.opened[0] >= 0
+        """
+    ).check()
+
+
+@posix_only
+def test_descriptor_replaced_by_regular_file_is_never_read_nor_closed(tmp_path):
+    path = tmp_path / "plain"
+    path.write_bytes(b"A" * 100000)
+    run_python(
+        """
+        import os, sys
+        from secureshim import _urandom
+        _urandom.fd_urandom(16)
+        fd = _urandom._state.opened[0]
+        plain = os.open(sys.argv[1], os.O_RDONLY)
+        os.dup2(plain, fd)  # the number now refers to someone else's file
+        data = _urandom.fd_urandom(4096)
+        assert len(data) == 4096 and b"AAAAAAAA" not in data, data[:16]
+        assert _urandom._state.opened[0] != fd
+        # The replaced descriptor still belongs to its new owner.
+        assert os.read(fd, 4) == b"AAAA"
+        """,
+        args=[str(path)],
+    ).check()
+
+
+@posix_only
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
+def test_fork_child_works_and_differs_from_parent():
+    result = run_python(
+        """
+        import os
+        from secureshim import _urandom
+        _urandom.fd_urandom(8)
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.write(w, _urandom.fd_urandom(32))
+            finally:
+                os._exit(0)
+        os.close(w)
+        child = b""
+        while len(child) < 32:
+            chunk = os.read(r, 32)
+            if not chunk:
+                break
+            child += chunk
+        os.waitpid(pid, 0)
+        parent = _urandom.fd_urandom(32)
+        assert len(child) == 32, child
+        assert child != parent
+        print("ok")
+        """
+    ).check()
+    assert result.out.strip() == "ok"
+
+
+@posix_only
+def test_threads_share_one_descriptor():
+    run_python(
+        """
+        import os, threading
+        from secureshim import _urandom
+        before = set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+        results, errors = [], []
+        start = threading.Event()
+        def work():
+            start.wait()
+            try:
+                for _ in range(1000):
+                    results.append(_urandom.fd_urandom(16))
+            except Exception as exc:
+                errors.append(exc)
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for t in threads: t.start()
+        start.set()
+        for t in threads: t.join()
+        assert not errors, errors
+        assert len(results) == 8000 and len(set(results)) == 8000
+        if before is not None:
+            after = set(os.listdir("/proc/self/fd"))
+            assert len(after - before) == 1, after - before
+        """
+    ).check()
+
+
+@posix_only
+def test_exec_child_does_not_inherit_the_descriptor():
+    run_python(
+        """
+        import os, subprocess, sys
+        from secureshim import _urandom
+        _urandom.fd_urandom(4)
+        fd = _urandom._state.opened[0]
+        code = "import os, sys\\ntry:\\n os.fstat(%d)\\nexcept OSError:\\n sys.exit(0)\\nsys.exit(1)" % fd
+        assert subprocess.call([sys.executable, "-c", code], close_fds=False) == 0
+        """
+    ).check()
+
+
+@posix_only
+@needs_proc_fd
+def test_no_descriptor_leak_over_many_calls():
+    run_python(
+        """
+        import os
+        from secureshim import _urandom
+        _urandom.fd_urandom(1)
+        before = len(os.listdir("/proc/self/fd"))
+        for _ in range(10000):
+            _urandom.fd_urandom(16)
+        assert len(os.listdir("/proc/self/fd")) == before
+        """
+    ).check()
