@@ -142,7 +142,7 @@ def _legacy_module():
 def _available():
     # type: () -> Tuple[str, ...]
     native = bool(_flags["HAS_CREATE_DEFAULT_CONTEXT"])
-    tiers = ("native",) if native else ()
+    tiers = ("native",) if native else ()  # type: Tuple[str, ...]
     # pyOpenSSL costs ~50 ms to import: look for it only when it may be used.
     if (not native or "create_default_context" in _detect.FORCED) and _pyopenssl_importable():
         tiers += ("pyopenssl",)

@@ -187,7 +187,7 @@ class CompatContext(object):
                 "PROTOCOL_TLS_SERVER are supported, got %r" % (self.tier, protocol)
             )
         self.protocol = protocol
-        self._verify_mode = CERT_NONE
+        self._verify_mode = CERT_NONE  # type: int
         self._check_hostname = False
         self._options = OP_NO_SSLv2 | OP_NO_SSLv3 | OP_NO_COMPRESSION
         self._minimum_version = TLSv1_2

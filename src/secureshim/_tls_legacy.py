@@ -47,11 +47,11 @@ from ._tls_base import CERT_NONE, CompatContext
 
 MYPY = False
 if MYPY:  # pragma: no cover
-    from typing import Any, Iterator, List, Optional  # noqa: F401
+    from typing import Any, Dict, Iterator, List, Optional  # noqa: F401
 
 # ssl.wrap_socket: 2.7.0-3.11 (removed in 3.12). Raises AttributeError, and
 # _tls then offers the other tiers.
-_wrap_socket = ssl.wrap_socket  # type: ignore[attr-defined]
+_wrap_socket = ssl.wrap_socket
 
 CIPHERS = _tls_base.cipher_string(
     getattr(ssl, "OPENSSL_VERSION_INFO", None), getattr(ssl, "OPENSSL_VERSION", None)
@@ -228,7 +228,7 @@ class LegacySSLContext(CompatContext):
             do_handshake_on_connect=False,
             suppress_ragged_eofs=suppress_ragged_eofs,
             ciphers=self._ciphers,
-        )
+        )  # type: Dict[str, Any]
         if _QUIET:
             with _quiet():
                 wrapped = _wrap_socket(sock, **kwargs)

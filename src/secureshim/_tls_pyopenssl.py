@@ -31,7 +31,7 @@ import ssl
 import sys
 
 from . import _tls_base
-from ._match_hostname import CertificateError, match_hostname
+from ._match_hostname import match_hostname
 from ._tls_base import CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, CompatContext
 
 MYPY = False
@@ -59,10 +59,10 @@ CIPHERS = _tls_base.cipher_string(_OPENSSL_INFO, OPENSSL_VERSION)
 _MODE_ACCEPT_MOVING_WRITE_BUFFER = 0x00000002
 
 _VERIFY_FLAGS = {
-    CERT_NONE: SSL.VERIFY_NONE,
-    CERT_OPTIONAL: SSL.VERIFY_PEER,
-    CERT_REQUIRED: SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT,
-}
+    int(CERT_NONE): SSL.VERIFY_NONE,
+    int(CERT_OPTIONAL): SSL.VERIFY_PEER,
+    int(CERT_REQUIRED): SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT,
+}  # type: Dict[int, int]
 
 # X509_V_ERR_* codes and OpenSSL's texts for the ones a client meets.
 _VERIFY_MESSAGES = {
@@ -86,9 +86,7 @@ _VERIFY_MESSAGES = {
 
 def _ssl_error(message, cls=None):
     # type: (str, Any) -> Any
-    cls = cls or ssl.SSLError
-    error = cls(1, message)
-    return error
+    return (cls or ssl.SSLError)(1, message)
 
 
 def _verify_error(code, depth):
@@ -116,10 +114,11 @@ def _is_ragged_eof(exc):
 
 
 def _eof_error():
-    # type: () -> Any
+    # type: () -> Exception
     # ssl.SSLEOFError: 2.7.9+ and 3.3+.
     cls = getattr(ssl, "SSLEOFError", ssl.SSLError)
-    return _ssl_error("EOF occurred in violation of protocol", cls)
+    error = _ssl_error("EOF occurred in violation of protocol", cls)  # type: Exception
+    return error
 
 
 def _translate(exc):
@@ -130,7 +129,8 @@ def _translate(exc):
         if isinstance(code, int) and code > 0:
             return socket.error(code, os.strerror(code))
         return _eof_error()
-    return _ssl_error("[SSL] %s" % (exc,))
+    error = _ssl_error("[SSL] %s" % (exc,))  # type: Exception
+    return error
 
 
 # --- waiting for the socket -------------------------------------------------
@@ -401,7 +401,7 @@ class PyOpenSSLSocket(object):
                     self.server_hostname,
                     hostname_checks_common_name=self.context.hostname_checks_common_name,
                 )
-            except CertificateError:
+            except Exception:  # CertificateError: no data may be sent
                 self._real_close()
                 raise
 
