@@ -12,7 +12,7 @@ from secureshim import _trust
 
 from . import tls_helpers
 from .conftest import run_python
-from .test_tls import REFUSALS, TIER_FACTORIES, TIER_PARAMS, attempt, needs_pyopenssl
+from .test_tls import REFUSALS, TIER_FACTORIES, TIER_PARAMS, attempt, needs_legacy
 from .tls_helpers import HOSTNAME
 
 
@@ -131,10 +131,9 @@ def test_no_store_at_all_warns_and_reports_none(tmpdir):
     assert result.out.split() == ["none", "ok"]
 
 
-@needs_pyopenssl
+@needs_legacy
 def test_legacy_reads_a_hashed_directory_into_its_bundle(hashed_dir, good):
-    legacy = pytest.importorskip("secureshim._tls_legacy", reason="no ssl.wrap_socket (3.12+)")
-    context = legacy.legacy_create_default_context(capath=hashed_dir)
+    context = TIER_FACTORIES["legacy"](capath=hashed_dir)
     assert attempt(context, good, HOSTNAME)[0][0].endswith(b"hello")
 
 

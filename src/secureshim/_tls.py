@@ -28,13 +28,14 @@ from __future__ import absolute_import, division, print_function
 
 import importlib
 import ssl
+import warnings
 
-from . import _detect, _tls_base, _trust
+from . import _detect, _tls_base, _trust, _warn
 from .exceptions import DegradedSecurityWarning
 
 MYPY = False
 if MYPY:  # pragma: no cover
-    from typing import Any, Dict, Optional, Tuple  # noqa: F401
+    from typing import Any, Dict, List, Optional, Tuple  # noqa: F401
 
 _flags = _detect.ssl_flags()
 Purpose = _tls_base.Purpose
@@ -119,14 +120,30 @@ if _flags["HAS_CREATE_DEFAULT_CONTEXT"]:
 
 # --- tier selection -----------------------------------------------------------
 
+# Warnings raised while pyOpenSSL and cryptography were imported to choose the
+# tier (cryptography's about 2.7 and 3.6): importing secureshim must not
+# warn, so they are issued at the tier's first use instead of being lost.
+_deferred_warnings = []  # type: List[Any]
+
+
 def _pyopenssl_importable():
     # type: () -> bool
-    try:
-        importlib.import_module("OpenSSL.SSL")
-        importlib.import_module("cryptography.x509")
-    except ImportError:  # no pyOpenSSL, or no cryptography under it
-        return False
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            importlib.import_module("OpenSSL.SSL")
+            importlib.import_module("cryptography.x509")
+        except ImportError:  # no pyOpenSSL, or no cryptography under it
+            return False
+    _deferred_warnings.extend(caught)
     return True
+
+
+def _replay_deferred_warnings():
+    # type: () -> None
+    while _deferred_warnings:
+        caught = _deferred_warnings.pop(0)
+        warnings.warn_explicit(caught.message, caught.category, caught.filename, caught.lineno)
 
 
 def _pyopenssl_module():
@@ -172,11 +189,10 @@ if TIER == "native":
     SSLContext = ssl.SSLContext  # type: Any
 elif TIER == "pyopenssl":
     _pyopenssl = _pyopenssl_module()
-    create_default_context = _pyopenssl.pyopenssl_create_default_context
     SSLContext = _pyopenssl.PyOpenSSLContext
+    _pyopenssl_create = _pyopenssl.pyopenssl_create_default_context
+    _pyopenssl_first_use = []  # type: _warn.Pending
     if _FORCED:
-        from . import _warn
-
         _pyopenssl_first_use = _warn.arm(
             "create_default_context",
             "create_default_context: the pyopenssl tier is in use because "
@@ -186,14 +202,15 @@ elif TIER == "pyopenssl":
             "authentication). Fix: unset SECURESHIM_FORCE.",
             DegradedSecurityWarning,
         )
-        _pyopenssl_create = create_default_context
 
-        def create_default_context(purpose=None, cafile=None, capath=None, cadata=None):
-            # type: (Any, Any, Any, Any) -> Any
-            """The pyopenssl tier's create_default_context, forced."""
-            if _pyopenssl_first_use:
-                _warn.fire(_pyopenssl_first_use)
-            return _pyopenssl_create(purpose, cafile, capath, cadata)
+    def create_default_context(purpose=None, cafile=None, capath=None, cadata=None):
+        # type: (Any, Any, Any, Any) -> Any
+        """The pyopenssl tier's create_default_context."""
+        if _deferred_warnings:
+            _replay_deferred_warnings()
+        if _pyopenssl_first_use:
+            _warn.fire(_pyopenssl_first_use)
+        return _pyopenssl_create(purpose, cafile, capath, cadata)
 else:
     _legacy = _legacy_module()
     _legacy.arm_warnings(_REASON, _FIX)
