@@ -34,11 +34,14 @@ import pytest
 from secureshim import CertificateError, match_hostname
 
 try:
-    from cryptography import x509
-    from cryptography.hazmat.backends import default_backend
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtensionOID, NameOID
+    with warnings.catch_warnings():
+        # cryptography 3.3 on Python 2: "Python 2 is no longer supported"
+        warnings.simplefilter("ignore")
+        from cryptography import x509
+        from cryptography.hazmat.backends import default_backend
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import ExtensionOID, NameOID
 except ImportError:  # pragma: no cover
     x509 = None
 
@@ -441,6 +444,10 @@ def test_corpus_is_large_and_consistent():
 
 # -- certificates -------------------------------------------------------
 
+def _text(value):
+    return value.decode("ascii") if isinstance(value, bytes) else value
+
+
 def _der(tag, content):
     n = len(content)
     if n < 0x80:
@@ -454,11 +461,11 @@ def _der(tag, content):
 
 def _ip_bytes(text):
     family = socket.AF_INET6 if ":" in text else socket.AF_INET
-    return socket.inet_pton(family, text)
+    return socket.inet_pton(family, str(text))
 
 
 def _san_der(entry):
-    names = [_der(0x82, name.encode("utf-8")) for name in entry.dns]
+    names = [_der(0x82, _text(name).encode("utf-8")) for name in entry.dns]
     names += [_der(0x87, _ip_bytes(ip)) for ip in entry.ip]
     names += [_der(0x80 | tag, value) for tag, value in entry.raw]
     return _der(0x30, b"".join(names))
@@ -474,9 +481,9 @@ class _Pki(object):
         self.ca_name = x509.Name(
             [x509.NameAttribute(NameOID.COMMON_NAME, u"secureshim match_hostname CA")]
         )
-        now = datetime.datetime.utcnow()
-        self.not_before = now - datetime.timedelta(days=1)
-        self.not_after = now + datetime.timedelta(days=30)
+        # naive datetimes are UTC to cryptography
+        self.not_before = datetime.datetime(2020, 1, 1)
+        self.not_after = datetime.datetime(2100, 1, 1)
         ca_cert = (
             self._builder(self.ca_name, self.ca_key.public_key())
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -519,7 +526,7 @@ class _Pki(object):
         """Write ``entry``'s certificate; return the file name."""
         attributes = [
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, u"secureshim tests")
-        ] + [x509.NameAttribute(NameOID.COMMON_NAME, cn) for cn in entry.cn]
+        ] + [x509.NameAttribute(NameOID.COMMON_NAME, _text(cn)) for cn in entry.cn]
         builder = self._builder(x509.Name(attributes), self.leaf_key.public_key())
         builder = builder.add_extension(
             x509.BasicConstraints(ca=False, path_length=None), critical=True

@@ -37,7 +37,7 @@ from .exceptions import DegradedSecurityWarning
 
 MYPY = False
 if MYPY:  # pragma: no cover
-    from typing import Any, Iterable, List, Optional, Tuple  # noqa: F401
+    from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple  # noqa: F401
 
 # CertificateError is the ssl module's own class wherever it has one, so
 # that ``except ssl.CertificateError`` keeps working.
@@ -49,7 +49,7 @@ try:
 except ImportError:
     try:
         # 2.7.9+ and 3.2-3.6: a ValueError subclass defined in ssl.py.
-        from ssl import CertificateError  # type: ignore[assignment]
+        from ssl import CertificateError
     except ImportError:  # no ssl module, or 2.7 before 2.7.9
 
         class CertificateError(ValueError):  # type: ignore[no-redef]
@@ -68,11 +68,20 @@ _DIGITS = frozenset("0123456789")
 # IPv4 literal), a dot (absolute name) or nothing (empty hostname).
 _SLOW_LAST = frozenset("0123456789.") | frozenset([""])
 
-_IPV4 = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\Z")
+# Exactly four decimal octets, 0-255, without leading zeros: the one and
+# only spelling of each address, so two strict IPv4 literals name the same
+# address exactly when they are the same string.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(r"(?:%s\.){3}%s\Z" % (_OCTET, _OCTET))
 _HEX_GROUP = re.compile(r"[0-9A-Fa-f]{1,4}\Z")
-# The label a wildcard stands for, and the labels after it (lowercased).
-_WILD_LABEL = re.compile(r"[a-z0-9-]+\Z")
+# What a wildcard stands for: one label of letters, digits and hyphens.
+_LDH = "abcdefghijklmnopqrstuvwxyz0123456789-"
+# The labels after a wildcard: two or more, letters, digits and inner
+# hyphens (OpenSSL's valid_star); lowercase, as patterns are lowered first.
 _WILD_SUFFIX = re.compile(r"(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?){2,}\Z")
+# Verdicts of _WILD_SUFFIX by suffix: certificates repeat; bounded.
+_suffix_ok = {}  # type: Dict[str, bool]
+_SUFFIX_CACHE_SIZE = 512
 
 # Text operations that raise TypeError for anything but text, so the loops
 # need no isinstance test. Python 2 has two text types, and str.lower there
@@ -81,14 +90,14 @@ if sys.version_info[0] >= 3:
     _TEXT = (str,)  # type: Tuple[type, ...]
     _lower = str.lower
     _rstrip = str.rstrip
-    if hasattr(str, "isascii"):  # 3.7+
-        _isascii = str.isascii
-    else:
-        _NON_ASCII = re.compile(u"[^\\x00-\\x7f]")
+    _NON_ASCII = re.compile(u"[^\\x00-\\x7f]")
 
-        def _isascii(text):
-            # type: (str) -> bool
-            return _NON_ASCII.search(text) is None
+    def _isascii_re(text):
+        # type: (str) -> bool
+        return _NON_ASCII.search(text) is None
+
+    # str.isascii: 3.7+.
+    _isascii = getattr(str, "isascii", _isascii_re)  # type: Callable[[Any], bool]
 
 else:  # pragma: no cover (Python 2)
     import string
@@ -119,14 +128,9 @@ else:  # pragma: no cover (Python 2)
 def _parse_ipv4(text):
     # type: (Any) -> Optional[Tuple[int, ...]]
     """Four decimal octets, no leading zeros, nothing else; or None."""
-    match = _IPV4.match(text)
-    if match is None:
+    if _IPV4.match(text) is None:
         return None
-    octets = match.groups()
-    for octet in octets:
-        if (octet[0] == "0" and len(octet) > 1) or int(octet) > 255:
-            return None
-    return tuple(int(octet) for octet in octets)
+    return tuple(map(int, text.split(".")))
 
 
 def _parse_ipv6(text):
@@ -203,7 +207,7 @@ def _idna2008(hostname):
 def _idna2003(hostname):
     # type: (Any) -> Optional[str]
     if _idna_first_use:
-        _warn.fire(_idna_first_use, stacklevel=5)  # match_hostname's caller
+        _warn.fire(_idna_first_use, stacklevel=6)  # match_hostname's caller
     try:
         return hostname.encode("idna").decode("ascii")  # type: ignore[no-any-return]
     except UnicodeError:
@@ -213,9 +217,10 @@ def _idna2003(hostname):
 def _to_ascii(hostname):
     # type: (Any) -> Optional[str]
     """A non-ASCII hostname as A-labels, or None if it has no valid form."""
+    global _idna_first_use
     if not _idna_ready:
         if _detect.idna_backend() == "stdlib":
-            _idna_first_use[:] = _warn.arm(
+            _idna_first_use = _warn.arm(
                 "match_hostname.idna",
                 "match_hostname: secureshim's python tier converts non-ASCII "
                 "hostnames with the stdlib's IDNA 2003 codec because the idna "
@@ -237,7 +242,8 @@ def _normalise(hostname):
     ``name`` is lowercase ASCII without its trailing dot; ``(None, None)``
     means that no certificate can name this hostname.
     """
-    if not isinstance(hostname, _TEXT):
+    text = hostname  # type: Any  # isinstance narrows text, hostname stays Any
+    if not isinstance(text, _TEXT):
         raise TypeError(
             "match_hostname: hostname must be str, not %s" % type(hostname).__name__
         )
@@ -252,12 +258,12 @@ def _normalise(hostname):
             ip = _parse_ip(hostname)
             if ip is not None:
                 return ip, None
-        name = _lower(hostname)
+        name = _lower(hostname)  # type: str
     else:
-        name = _to_ascii(hostname)
-        if name is None:
+        alabels = _to_ascii(hostname)
+        if alabels is None:
             return None, None
-        name = name.lower()
+        name = alabels.lower()
         changed = True
     if sys.version_info[0] == 2:
         name = str(name)
@@ -274,19 +280,34 @@ def _normalise(hostname):
     return None, name
 
 
+def _wildcard_ok(suffix, name):
+    # type: (str, str) -> bool
+    """``"*" + suffix`` is a valid wildcard and covers ``name``.
+
+    ``name`` ends with ``suffix`` (what follows the ``*``, trailing dot
+    removed); the rest of ``name`` must be one label that a wildcard can
+    stand for, and ``suffix`` two or more labels (``_WILD_SUFFIX``).
+    """
+    first = name[: len(name) - len(suffix)]
+    # strip() leaves nothing of a label made only of letters, digits and
+    # hyphens; a dot (a second label) or anything else remains.
+    if not first or first.strip(_LDH):
+        return False
+    valid = _suffix_ok.get(suffix)
+    if valid is None:
+        valid = _WILD_SUFFIX.match(suffix) is not None
+        if len(_suffix_ok) < _SUFFIX_CACHE_SIZE:
+            _suffix_ok[suffix] = valid
+    return valid
+
+
 def _wildcard_match(pattern, name):
     # type: (str, str) -> bool
-    """``pattern`` (lowercased, starts with ``*.``) covers ``name``."""
+    """``pattern`` (lowercased, starts with ``*``) covers ``name``."""
     suffix = pattern[1:]
     if suffix[-1:] == ".":
         suffix = suffix[:-1]
-    dot = name.find(".")
-    if dot <= 0 or name[dot:] != suffix:
-        return False
-    return (
-        _WILD_LABEL.match(name[:dot]) is not None
-        and _WILD_SUFFIX.match(suffix) is not None
-    )
+    return name.endswith(suffix) and _wildcard_ok(suffix, name)
 
 
 def _dns_match(value, name, name_dot):
@@ -296,7 +317,7 @@ def _dns_match(value, name, name_dot):
     except TypeError:
         return False
     if pattern == name or pattern == name_dot or (
-        pattern[:2] == "*." and _wildcard_match(pattern, name)
+        pattern[:1] == "*" and _wildcard_match(pattern, name)
     ):
         return _isascii(value)
     return False
@@ -305,16 +326,21 @@ def _dns_match(value, name, name_dot):
 def _pairs(items):
     # type: (Any) -> Iterable[Tuple[Any, Any]]
     """The well-formed ``(key, value)`` pairs of ``items``; skip the rest."""
-    try:
-        iterator = iter(items)
-    except TypeError:
-        return
-    for item in iterator:
+    for item in _pairs_or_empty(items):
         try:
             key, value = item
         except (TypeError, ValueError):
             continue
         yield key, value
+
+
+def _pairs_or_empty(items):
+    # type: (Any) -> Iterable[Any]
+    try:
+        iterator = iter(items)  # type: Iterator[Any]
+    except TypeError:
+        iterator = iter(())
+    return iterator
 
 
 def _common_names(cert):
@@ -325,33 +351,29 @@ def _common_names(cert):
                 yield value
 
 
-def _pairs_or_empty(items):
-    # type: (Any) -> Iterable[Any]
-    try:
-        return iter(items)
-    except TypeError:
-        return iter(())
+def _mismatch(cert, san, hostname, ip, checks_cn, names=None):
+    # type: (Any, Tuple[Any, ...], Any, bool, bool, Optional[List[Any]]) -> CertificateError
+    """The error for ``hostname``, naming what the certificate names.
 
-
-def _mismatch(cert, hostname, ip, checks_cn):
-    # type: (Any, Any, Optional[Tuple[int, ...]], bool) -> CertificateError
-    names = []  # type: List[Any]
-    san = False
-    for key, value in _pairs(cert.get("subjectAltName", ())):
-        if key == "DNS" or key == "IP Address":
-            san = True
-            if ip is None or key == "IP Address":
-                names.append(value)
-    if not san and ip is None and checks_cn:
-        names.extend(_common_names(cert))
+    ``names``: the DNS and IP Address values, when the caller has them.
+    """
+    if names is None:
+        names = [
+            value for key, value in _pairs(san)
+            if key == "IP Address" or (key == "DNS" and not ip)
+        ]
+    elif ip:
+        names = [value for key, value in _pairs(san) if key == "IP Address"]
+    if not names and not ip and checks_cn:
+        names = list(_common_names(cert))
     if len(names) > 1:
         message = "hostname %r doesn't match either of %s" % (
             hostname,
-            ", ".join(repr(name) for name in names),
+            ", ".join(map(repr, names)),
         )
     elif names:
         message = "hostname %r doesn't match %r" % (hostname, names[0])
-    elif ip is not None:
+    elif ip:
         message = (
             "hostname %r doesn't match: the certificate has no subjectAltName "
             "IP Address entry" % (hostname,)
@@ -365,8 +387,26 @@ def _mismatch(cert, hostname, ip, checks_cn):
     return CertificateError(message)
 
 
+def _match_ipv4(cert, san, hostname):
+    # type: (Any, Tuple[Any, ...], str) -> None
+    """``hostname`` is a strict IPv4 literal: compare it as a string."""
+    for entry in san:
+        try:
+            key, value = entry
+        except (TypeError, ValueError):
+            continue
+        if key == "IP Address":
+            try:
+                # rstrip: OpenSSL before 1.1 printed entries with a newline
+                if _rstrip(value) == hostname:
+                    return
+            except TypeError:
+                continue
+    raise _mismatch(cert, san, hostname, True, False)
+
+
 def _match_ip(cert, san, hostname, ip):
-    # type: (Any, Any, Any, Tuple[int, ...]) -> None
+    # type: (Any, Tuple[Any, ...], Any, Tuple[int, ...]) -> None
     for entry in san:
         try:
             key, value = entry
@@ -379,7 +419,7 @@ def _match_ip(cert, san, hostname, ip):
                 continue
             if _parse_ip(text) == ip:
                 return
-    raise _mismatch(cert, hostname, ip, False)
+    raise _mismatch(cert, san, hostname, True, False)
 
 
 def match_hostname(cert, hostname, hostname_checks_common_name=True):
@@ -409,41 +449,70 @@ def match_hostname(cert, hostname, hostname_checks_common_name=True):
         )
     if type(san) is not tuple:
         san = tuple(_pairs_or_empty(san))
-    if (
-        type(hostname) is str
-        and hostname[-1:] not in _SLOW_LAST
-        and ":" not in hostname
-        and _isascii(hostname)
-    ):
+    if type(hostname) is str and hostname[-1:] not in _SLOW_LAST and ":" not in hostname:
+        # Cannot be an IP literal: no IP parsing at all.
+        if not _isascii(hostname):
+            return _match_dns(cert, san, hostname, hostname_checks_common_name)
         name = _lower(hostname)
+    elif type(hostname) is str and _IPV4.match(hostname) is not None:
+        return _match_ipv4(cert, san, hostname)
     else:
-        ip, name = _normalise(hostname)  # type: ignore[assignment]
-        if ip is not None:
-            return _match_ip(cert, san, hostname, ip)
-        if name is None:
-            raise _mismatch(cert, hostname, None, hostname_checks_common_name)
+        return _match_dns(cert, san, hostname, hostname_checks_common_name)
     name_dot = name + "."
-    seen = False  # any DNS or IP Address entry
+    seen = []  # type: List[Any]  # every DNS and IP Address value, for the message
     for entry in san:
         try:
             key, value = entry
         except (TypeError, ValueError):
             continue
         if key == "DNS":
-            seen = True
+            seen.append(value)
             try:
                 pattern = _lower(value)
             except TypeError:
                 continue
-            if pattern == name or pattern == name_dot or (
-                pattern[:2] == "*." and _wildcard_match(pattern, name)
-            ):
+            if pattern == name or pattern == name_dot:
                 if _isascii(value):
                     return None
+            elif pattern[:1] == "*":  # a one-character slice is not a new object
+                # The cheap test first: the name must end with what follows
+                # the "*"; only then is the wildcard's validity worth checking.
+                suffix = pattern[1:]
+                if suffix[-1:] == ".":
+                    suffix = suffix[:-1]
+                if name.endswith(suffix) and _wildcard_ok(suffix, name):
+                    if _isascii(value):
+                        return None
         elif key == "IP Address":
-            seen = True
+            seen.append(value)
+    if len(seen) > 1:  # the usual mismatch, spelt out here for speed
+        raise CertificateError(
+            "hostname %r doesn't match either of %s"
+            % (hostname, ", ".join(map(repr, seen)))
+        )
     if not seen and hostname_checks_common_name:
         for value in _common_names(cert):
             if _dns_match(value, name, name_dot):
                 return None
-    raise _mismatch(cert, hostname, None, hostname_checks_common_name)
+    raise _mismatch(cert, san, hostname, False, hostname_checks_common_name, seen)
+
+
+def _match_dns(cert, san, hostname, checks_cn):
+    # type: (Any, Tuple[Any, ...], Any, bool) -> None
+    """The slow path: any hostname, with type checks, IDNA and IP parsing."""
+    ip, name = _normalise(hostname)
+    if ip is not None:
+        return _match_ip(cert, san, hostname, ip)
+    if name is not None:
+        name_dot = name + "."
+        seen = False
+        for key, value in _pairs(san):
+            if key == "DNS" or key == "IP Address":
+                seen = True
+                if key == "DNS" and _dns_match(value, name, name_dot):
+                    return None
+        if not seen and checks_cn:
+            for value in _common_names(cert):
+                if _dns_match(value, name, name_dot):
+                    return None
+    raise _mismatch(cert, san, hostname, False, checks_cn)
