@@ -53,8 +53,8 @@ def test_without_sslcontext_pyopenssl_is_chosen_silently():
 import warnings
 warnings.simplefilter("error")  # importing must not warn
 import secureshim
+print(secureshim.backends()["create_default_context"])  # chooses the tier
 from secureshim import _tls_pyopenssl
-print(secureshim.backends()["create_default_context"])
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     ctx = secureshim.create_default_context()
