@@ -77,7 +77,9 @@ def test_features_as_dict_lists_every_flag():
 
 
 @pytest.mark.skipif(
-    sys.version_info < (3, 7), reason="no module __getattr__ (PEP 562) before 3.7"
+    sys.version_info < (3, 7),
+    reason="no module __getattr__ (PEP 562) before 3.7: ssl-dependent names "
+    "such as CertificateError load at import",
 )
 def test_import_does_not_import_ssl():
     # backends() and the TLS names may import ssl; importing secureshim and

@@ -557,6 +557,43 @@ def test_ipv6_every_spelling_parses_to_the_same_value(groups, upper):
         assert _packed(mh._parse_ip(spelling)) == _inet_pton(spelling)
 
 
+NO_IPADDRESS = """
+import socket, sys
+
+class Refuse(object):
+    def find_module(self, name, path=None):
+        if name == "ipaddress":
+            return self
+    def find_spec(self, name, path=None, target=None):
+        if name == "ipaddress":
+            raise ImportError("blocked " + name)
+    def load_module(self, name):
+        raise ImportError("blocked " + name)
+
+sys.modules.pop("ipaddress", None)
+sys.meta_path.insert(0, Refuse())
+del socket.inet_pton, socket.inet_aton  # as on Windows before 3.4
+from secureshim import match_hostname, CertificateError
+cert = {"subjectAltName": (("IP Address", "192.0.2.1"), ("IP Address", "2001:DB8:0:0:0:0:0:1"))}
+match_hostname(cert, "192.0.2.1")
+match_hostname(cert, "2001:db8::1")
+for host in ("192.0.2.2", "2001:db8::2", "192.0.2.01"):
+    try:
+        match_hostname(cert, host)
+    except CertificateError:
+        pass
+    else:
+        raise AssertionError(host)
+assert "ipaddress" not in sys.modules
+print("ok")
+"""
+
+
+def test_ip_matching_needs_neither_ipaddress_nor_inet_pton():
+    result = run_python(NO_IPADDRESS).check()
+    assert result.out.strip() == "ok"
+
+
 # -- properties ------------------------------------------------------------
 
 _scalars = st.one_of(
