@@ -204,3 +204,33 @@ print("OpenSSL" in sys.modules)
 
 def test_tier_constant_matches_backends():
     assert _tls.TIER == secureshim.backends()["create_default_context"]
+
+
+def test_secureshim_imports_without_a_usable_ssl_module():
+    # A Python built without OpenSSL: the TLS names are missing (3.7+: they
+    # raise ImportError on access), everything else works.
+    result = run_python(
+        """
+import sys
+
+class Refuse(object):
+    def find_module(self, name, path=None):
+        if name in ("ssl", "_ssl"):
+            return self
+    def find_spec(self, name, path=None, target=None):
+        if name in ("ssl", "_ssl"):
+            raise ImportError("blocked " + name)
+    def load_module(self, name):
+        raise ImportError("blocked " + name)
+
+sys.meta_path.insert(0, Refuse())
+import secureshim
+assert secureshim.compare_digest(b"a", b"a")
+assert "create_default_context" not in secureshim.backends()
+try:
+    secureshim.create_default_context
+except (ImportError, AttributeError):
+    print("ok")
+"""
+    ).check()
+    assert result.out.strip() == "ok"

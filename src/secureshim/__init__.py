@@ -103,7 +103,12 @@ def __dir__():
 
 if sys.version_info < (3, 7):
     for _name in _LAZY:
-        globals()[_name] = __getattr__(_name)
+        try:
+            globals()[_name] = __getattr__(_name)
+        except ImportError:
+            # No usable ssl module (a Python built without OpenSSL): the
+            # primitives that need none must still import.
+            pass
 else:
     # A forced tier is checked at import, so a bad SECURESHIM_FORCE fails
     # here even for lazily loaded primitives.
@@ -123,5 +128,8 @@ def backends():
     old ``ssl.wrap_socket``).
     """
     for module in set(_LAZY_PRIMITIVES.values()):
-        _load(module)
+        try:
+            _load(module)
+        except ImportError:  # no usable ssl module: not provided here
+            pass
     return dict(_detect.CHOSEN)
