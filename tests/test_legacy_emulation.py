@@ -28,7 +28,7 @@ def test_fallbacks_are_reported_work_and_warn():
     result = run_python(
         REMOVE
         + """
-import warnings
+import binascii, warnings
 warnings.simplefilter("error")
 import secureshim
 from secureshim import features
@@ -47,6 +47,29 @@ with warnings.catch_warnings(record=True) as caught:
 assert [w.category for w in caught] == [secureshim.DegradedSecurityWarning], caught
 assert "hmac.compare_digest" in str(caught[0].message)
 assert "2.7.7" in str(caught[0].message)
+
+# pbkdf2_hmac: libcrypto through ctypes where it loads (no warning: it is
+# OpenSSL's own code), else the python tier, which warns.
+assert chosen["pbkdf2_hmac"] in ("openssl", "python"), chosen
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    # RFC 6070, 2 iterations.
+    assert secureshim.pbkdf2_hmac("sha1", b"password", b"salt", 2, 20) == (
+        binascii.unhexlify("ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957"))
+expected = [secureshim.DegradedSecurityWarning] if chosen["pbkdf2_hmac"] == "python" else []
+assert [w.category for w in caught] == expected, caught
+
+# match_hostname: secureshim's own, on every interpreter.
+assert chosen["match_hostname"] == "python"
+cert = {"subjectAltName": (("DNS", "*.example.com"), ("IP Address", "127.0.0.1"))}
+secureshim.match_hostname(cert, "www.example.com")
+secureshim.match_hostname(cert, "127.0.0.1")
+try:
+    secureshim.match_hostname(cert, "example.com")
+except secureshim.CertificateError:
+    pass
+else:
+    raise AssertionError("matched a name the certificate does not carry")
 
 assert {"md5", "sha1", "sha256", "sha512"} <= set(secureshim.algorithms_guaranteed)
 assert set(secureshim.algorithms_guaranteed) <= set(secureshim.algorithms_available)

@@ -13,6 +13,7 @@ import sys
 from . import _detect
 from ._algorithms import algorithms_available, algorithms_guaranteed
 from ._compare_digest import compare_digest
+from ._pbkdf2 import pbkdf2_hmac
 from ._urandom import urandom
 from .exceptions import (
     DegradedSecurityWarning,
@@ -36,6 +37,7 @@ __all__ = [
     "backends",
     "compare_digest",
     "match_hostname",
+    "pbkdf2_hmac",
     "urandom",
     "apply_https_verify_policy",
     "ca_source",

@@ -55,6 +55,7 @@ HAS_DEV_URANDOM = os.name == "posix"
 # Tiers of each primitive, best first.
 TIERS = {
     "compare_digest": ("native", "python"),
+    "pbkdf2_hmac": ("native", "openssl", "python"),
     "urandom": ("native", "fd"),
     "match_hostname": ("python",),
     "create_default_context": ("native", "pyopenssl", "legacy"),

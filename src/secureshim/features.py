@@ -7,7 +7,7 @@ use ``from secureshim import features``.
 """
 from __future__ import absolute_import, division, print_function
 
-from . import _detect
+from . import _detect, _pbkdf2
 
 MYPY = False
 if MYPY:  # pragma: no cover
@@ -19,6 +19,10 @@ HAS_COMPARE_DIGEST = _detect.HAS_COMPARE_DIGEST
 HAS_PBKDF2_HMAC = _detect.HAS_PBKDF2_HMAC
 #: ... and is OpenSSL's C function, not CPython's slow pure-Python fallback.
 PBKDF2_HMAC_OPENSSL = _detect.PBKDF2_HMAC_OPENSSL
+#: libcrypto's ``PKCS5_PBKDF2_HMAC`` can be called through ``ctypes``, so
+#: secureshim's ``openssl`` pbkdf2_hmac tier can run (not a stdlib feature;
+#: finding out imports ``ctypes``).
+HAS_LIBCRYPTO_PBKDF2 = _pbkdf2.libcrypto_path() is not None
 #: ``hashlib.algorithms_guaranteed``/``algorithms_available`` exist (2.7.9+, 3.2+).
 HAS_ALGORITHMS_GUARANTEED = _detect.HAS_ALGORITHMS_GUARANTEED
 #: ``os.getrandom`` exists (3.6+ on Linux), so ``os.urandom`` uses getrandom(2).
@@ -56,6 +60,7 @@ FLAGS = (
     "HAS_COMPARE_DIGEST",
     "HAS_PBKDF2_HMAC",
     "PBKDF2_HMAC_OPENSSL",
+    "HAS_LIBCRYPTO_PBKDF2",
     "HAS_ALGORITHMS_GUARANTEED",
     "HAS_GETRANDOM",
     "URANDOM_IS_C",
