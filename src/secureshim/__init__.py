@@ -20,6 +20,9 @@ from .exceptions import (
     DegradedSecurityWarning,
     InsecurePlatformWarning,
     SecureShimWarning,
+    SNIMissingWarning,
+    TrustStoreWarning,
+    UnverifiedContextWarning,
 )
 
 MYPY = False
@@ -39,10 +42,22 @@ __all__ = [
     "match_hostname",
     "pbkdf2_hmac",
     "urandom",
+    "apply_https_verify_policy",
+    "ca_source",
+    "create_default_context",
+    "create_unverified_context",
+    "https_verify_certificates",
+    "https_verify_state",
+    "CASource",
+    "Purpose",
+    "SSLContext",
     "CertificateError",
     "DegradedSecurityWarning",
     "InsecurePlatformWarning",
     "SecureShimWarning",
+    "SNIMissingWarning",
+    "TrustStoreWarning",
+    "UnverifiedContextWarning",
 ]
 
 
@@ -53,11 +68,21 @@ __all__ = [
 _LAZY = {
     "match_hostname": "_match_hostname",
     "CertificateError": "_match_hostname",
+    "create_default_context": "_tls",
+    "SSLContext": "_tls",
+    "Purpose": "_tls",
+    "ca_source": "_tls",
+    "CASource": "_tls",
+    "create_unverified_context": "_pep493",
+    "https_verify_certificates": "_pep493",
+    "apply_https_verify_policy": "_pep493",
+    "https_verify_state": "_pep493",
 }  # type: Dict[str, str]
 # Primitives defined in those modules, mapped to their module, so that
 # backends() and SECURESHIM_FORCE can reach them.
 _LAZY_PRIMITIVES = {
     "match_hostname": "_match_hostname",
+    "create_default_context": "_tls",
 }  # type: Dict[str, str]
 
 
@@ -83,7 +108,12 @@ def __dir__():
 
 if sys.version_info < (3, 7):
     for _name in _LAZY:
-        globals()[_name] = __getattr__(_name)
+        try:
+            globals()[_name] = __getattr__(_name)
+        except ImportError:
+            # No usable ssl module (a Python built without OpenSSL): the
+            # primitives that need none must still import.
+            pass
 else:
     # A forced tier is checked at import, so a bad SECURESHIM_FORCE fails
     # here even for lazily loaded primitives.
@@ -98,8 +128,13 @@ def backends():
 
     Tiers: ``native`` (the stdlib's own implementation), ``openssl``
     (libcrypto called directly), ``python`` (secureshim's pure-Python
-    implementation), ``fd`` (secureshim's persistent-descriptor urandom).
+    implementation), ``fd`` (secureshim's persistent-descriptor urandom),
+    ``pyopenssl`` and ``legacy`` (TLS contexts over pyOpenSSL or over the
+    old ``ssl.wrap_socket``).
     """
     for module in set(_LAZY_PRIMITIVES.values()):
-        _load(module)
+        try:
+            _load(module)
+        except ImportError:  # no usable ssl module: not provided here
+            pass
     return dict(_detect.CHOSEN)

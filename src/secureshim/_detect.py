@@ -58,6 +58,7 @@ TIERS = {
     "pbkdf2_hmac": ("native", "openssl", "python"),
     "urandom": ("native", "fd"),
     "match_hostname": ("python",),
+    "create_default_context": ("native", "pyopenssl", "legacy"),
 }  # type: Dict[str, Tuple[str, ...]]
 
 _ENV = "SECURESHIM_FORCE"
@@ -158,7 +159,23 @@ def ssl_flags():
         "HAS_HOSTNAME_CHECKS_COMMON_NAME": hasattr(
             getattr(ssl, "SSLContext", None), "hostname_checks_common_name"
         ),
+        # 2.7.0-3.11; deprecated in 3.7 and removed in 3.12 (gh-94199).
+        "HAS_WRAP_SOCKET": hasattr(ssl, "wrap_socket"),
+        # 3.7+ with OpenSSL 1.1.0g+ (bpo-32609).
+        "HAS_MINIMUM_VERSION": hasattr(
+            getattr(ssl, "SSLContext", None), "minimum_version"
+        ),
+        # 2.7.9+ and 3.4+ (bpo-18143).
+        "HAS_DEFAULT_VERIFY_PATHS": hasattr(ssl, "get_default_verify_paths"),
+        # 2.7.12+ only, PEP 493's runtime switch; never in 3.x.
+        "HAS_HTTPS_VERIFY_SWITCH": hasattr(ssl, "_https_verify_certificates"),
+        # 2.7.9+ (PEP 476) and 3.4.3+.
+        "HAS_DEFAULT_HTTPS_CONTEXT": hasattr(ssl, "_create_default_https_context"),
+        # SSLSocket.version(): 2.7.9+ and 3.5+.
+        "HAS_SSLSOCKET_VERSION": hasattr(getattr(ssl, "SSLSocket", None), "version"),
         "OPENSSL_VERSION": getattr(ssl, "OPENSSL_VERSION", None),
+        # A tuple (major, minor, fix, patch, status): 2.7.0+ and 3.2+.
+        "OPENSSL_VERSION_INFO": getattr(ssl, "OPENSSL_VERSION_INFO", None),
     }  # type: Dict[str, object]
     _SSL_FLAGS.update(flags)
     return _SSL_FLAGS

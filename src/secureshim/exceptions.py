@@ -11,6 +11,9 @@ __all__ = [
     "SecureShimWarning",
     "DegradedSecurityWarning",
     "InsecurePlatformWarning",
+    "SNIMissingWarning",
+    "TrustStoreWarning",
+    "UnverifiedContextWarning",
 ]
 
 
@@ -28,3 +31,30 @@ class DegradedSecurityWarning(SecureShimWarning):
 
 class InsecurePlatformWarning(SecureShimWarning):
     """The platform cannot provide a security property the caller relies on."""
+
+
+class SNIMissingWarning(InsecurePlatformWarning):
+    """TLS connections cannot send Server Name Indication here.
+
+    Issued by the ``legacy`` TLS tier (``ssl.wrap_socket`` before 2.7.9),
+    whose servers then present their default certificate, which may not be
+    the one for the requested host, so verification fails or the wrong
+    site answers.
+    """
+
+
+class TrustStoreWarning(SecureShimWarning):
+    """No CA certificates could be found to verify servers against.
+
+    Every verified connection will then fail. Install the platform's CA
+    bundle (e.g. ``ca-certificates``) or ``certifi``, or pass ``cafile``.
+    """
+
+
+class UnverifiedContextWarning(SecureShimWarning):
+    """A TLS context that does not verify certificates was created.
+
+    Issued every time :func:`secureshim.create_unverified_context` runs,
+    and whenever PEP 493's policy or switch turns verification off for the
+    stdlib's HTTPS clients.
+    """

@@ -1,0 +1,365 @@
+"""What the ``pyopenssl`` and ``legacy`` TLS tiers share.
+
+Both provide an object with the stdlib ``SSLContext`` API on interpreters
+whose ``ssl`` module has no ``SSLContext`` (2.7.0-2.7.8). The constants
+are the stdlib's own where it has them; the old module lacks most, and
+then the values are OpenSSL's and CPython's, which are stable.
+"""
+from __future__ import absolute_import, division, print_function
+
+import collections
+import socket
+import ssl
+
+from . import _trust
+
+MYPY = False
+if MYPY:  # pragma: no cover
+    from typing import Any, Optional, Tuple  # noqa: F401
+
+# ssl.PROTOCOL_TLS: 2.7.13+ and 3.6+ (before, PROTOCOL_SSLv23, the same
+# value). PROTOCOL_TLS_CLIENT/_SERVER: 2.7.13+ and 3.6+, CPython's values.
+PROTOCOL_TLS = getattr(ssl, "PROTOCOL_TLS", getattr(ssl, "PROTOCOL_SSLv23", 2))
+PROTOCOL_TLS_CLIENT = getattr(ssl, "PROTOCOL_TLS_CLIENT", 16)
+PROTOCOL_TLS_SERVER = getattr(ssl, "PROTOCOL_TLS_SERVER", 17)
+
+CERT_NONE = ssl.CERT_NONE
+CERT_OPTIONAL = ssl.CERT_OPTIONAL
+CERT_REQUIRED = ssl.CERT_REQUIRED
+
+# ssl.OP_*: 2.7.9+ and 3.2+; OpenSSL's values otherwise.
+OP_NO_SSLv2 = getattr(ssl, "OP_NO_SSLv2", 0x01000000)
+OP_NO_SSLv3 = getattr(ssl, "OP_NO_SSLv3", 0x02000000)
+OP_NO_TLSv1 = getattr(ssl, "OP_NO_TLSv1", 0x04000000)
+OP_NO_TLSv1_1 = getattr(ssl, "OP_NO_TLSv1_1", 0x10000000)
+OP_NO_TLSv1_2 = getattr(ssl, "OP_NO_TLSv1_2", 0x08000000)
+OP_NO_TLSv1_3 = getattr(ssl, "OP_NO_TLSv1_3", 0x20000000)
+OP_NO_COMPRESSION = getattr(ssl, "OP_NO_COMPRESSION", 0x00020000)
+
+# ssl.TLSVersion (3.7+) values, which are the protocol's version numbers.
+MINIMUM_SUPPORTED = -2
+MAXIMUM_SUPPORTED = -1
+SSLv3 = 0x0300
+TLSv1 = 0x0301
+TLSv1_1 = 0x0302
+TLSv1_2 = 0x0303
+TLSv1_3 = 0x0304
+VERSION_NAMES = {
+    "SSLv3": SSLv3,
+    "TLSv1": TLSv1,
+    "TLSv1.1": TLSv1_1,
+    "TLSv1.2": TLSv1_2,
+    "TLSv1.3": TLSv1_3,
+}
+_OP_NO_VERSION = (
+    (SSLv3, OP_NO_SSLv3),
+    (TLSv1, OP_NO_TLSv1),
+    (TLSv1_1, OP_NO_TLSv1_1),
+    (TLSv1_2, OP_NO_TLSv1_2),
+    (TLSv1_3, OP_NO_TLSv1_3),
+)
+
+# The cipher string of both tiers: forward-secret AEAD first, no
+# anonymous, null, export, MD5, RC4, 3DES or DSS suites. OpenSSL 1.1.0+
+# also gets security level 2 (RSA and DH keys of 2048 bits or more,
+# no SHA-1 signatures); older OpenSSL has no security levels.
+_BASE_CIPHERS = (
+    "ECDH+AESGCM:ECDH+CHACHA20:DH+AESGCM:DH+CHACHA20:ECDH+AES256:DH+AES256:"
+    "ECDH+AES128:DH+AES:ECDH+HIGH:DH+HIGH:RSA+AESGCM:RSA+AES:"
+    "!aNULL:!eNULL:!EXPORT:!MD5:!RC4:!3DES:!DSS"
+)
+
+
+def has_security_levels(version_info, version_text):
+    # type: (Optional[Tuple[int, ...]], Optional[str]) -> bool
+    """OpenSSL 1.1.0+ understands ``@SECLEVEL=n`` (LibreSSL does not)."""
+    if not version_info or "LibreSSL" in (version_text or ""):
+        return False
+    return tuple(version_info[:2]) >= (1, 1)
+
+
+def cipher_string(version_info, version_text):
+    # type: (Optional[Tuple[int, ...]], Optional[str]) -> str
+    if has_security_levels(version_info, version_text):
+        return "@SECLEVEL=2:" + _BASE_CIPHERS
+    return _BASE_CIPHERS
+
+
+# --- Purpose -------------------------------------------------------------
+
+SERVER_AUTH_OID = "1.3.6.1.5.5.7.3.1"
+CLIENT_AUTH_OID = "1.3.6.1.5.5.7.3.2"
+
+_ASN1Object = collections.namedtuple("_ASN1Object", "nid shortname longname oid")
+
+
+class _Purpose(object):
+    """``ssl.Purpose`` for interpreters without it (before 2.7.9)."""
+
+    SERVER_AUTH = _ASN1Object(129, "serverAuth", "TLS Web Server Authentication", SERVER_AUTH_OID)
+    CLIENT_AUTH = _ASN1Object(130, "clientAuth", "TLS Web Client Authentication", CLIENT_AUTH_OID)
+
+
+# ssl.Purpose: 2.7.9+ and 3.4+.
+Purpose = getattr(ssl, "Purpose", _Purpose)  # type: Any
+
+
+def is_server_auth(purpose):
+    # type: (Any) -> bool
+    """SERVER_AUTH (a client context) or CLIENT_AUTH; TypeError otherwise,
+    as ``ssl.create_default_context`` raises."""
+    oid = getattr(purpose, "oid", None)
+    if oid == SERVER_AUTH_OID:
+        return True
+    if oid == CLIENT_AUTH_OID:
+        return False
+    raise TypeError(purpose)
+
+
+# --- host names ----------------------------------------------------------
+
+def is_ip_literal(host):
+    # type: (str) -> bool
+    for family in (socket.AF_INET, getattr(socket, "AF_INET6", None)):
+        if family is None:
+            continue
+        try:
+            socket.inet_pton(family, host)
+        except (socket.error, ValueError, UnicodeError):
+            continue
+        except AttributeError:  # no inet_pton (old Windows builds)
+            try:
+                socket.inet_aton(host)
+            except (socket.error, ValueError):
+                return False
+            return host.count(".") == 3
+        return True
+    return False
+
+
+def encode_hostname(hostname):
+    # type: (Any) -> str
+    """The A-label form of ``server_hostname``, as the stdlib stores it."""
+    if isinstance(hostname, bytes):
+        hostname = hostname.decode("ascii")
+    if is_ip_literal(hostname):
+        return str(hostname)
+    return str(hostname.encode("idna").decode("ascii"))
+
+
+# --- the shared context object --------------------------------------------
+
+def _version_value(value):
+    # type: (Any) -> int
+    number = int(value)
+    if number not in (MINIMUM_SUPPORTED, MAXIMUM_SUPPORTED) and not (
+        SSLv3 <= number <= TLSv1_3
+    ):
+        raise ValueError("Unsupported TLS/SSL version 0x%x" % number)
+    return number
+
+
+def version_enum(number):
+    # type: (int) -> Any
+    # ssl.TLSVersion: 3.7+; plain ints before.
+    enum = getattr(ssl, "TLSVersion", None)
+    return enum(number) if enum is not None else number
+
+
+class CompatContext(object):
+    """The ``SSLContext`` attributes both compatibility tiers share.
+
+    Defaults follow CPython 3.10+: TLS 1.2 minimum, no compression, and
+    for ``PROTOCOL_TLS_CLIENT`` certificate and hostname verification.
+    Subclasses apply the settings to their backend.
+    """
+
+    #: The tier name, as in ``secureshim.backends()``.
+    tier = ""
+
+    def __init__(self, protocol=None):
+        # type: (Optional[int]) -> None
+        if protocol is None:
+            protocol = PROTOCOL_TLS
+        if protocol not in (PROTOCOL_TLS, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER):
+            raise ValueError(
+                "%s tier: only PROTOCOL_TLS, PROTOCOL_TLS_CLIENT and "
+                "PROTOCOL_TLS_SERVER are supported, got %r" % (self.tier, protocol)
+            )
+        self.protocol = protocol
+        self._verify_mode = CERT_NONE  # type: int
+        self._check_hostname = False
+        self._options = OP_NO_SSLv2 | OP_NO_SSLv3 | OP_NO_COMPRESSION
+        self._minimum_version = TLSv1_2
+        self._maximum_version = MAXIMUM_SUPPORTED
+        # http.client (3.8+) sets it when it is not None; no PHA here.
+        self.post_handshake_auth = None  # type: Optional[bool]
+        self.ca_source = None  # type: Optional[_trust.CASource]
+        if protocol == PROTOCOL_TLS_CLIENT:
+            self._verify_mode = CERT_REQUIRED
+            self._check_hostname = True
+
+    # verify_mode and check_hostname keep the stdlib's invariants.
+    @property
+    def verify_mode(self):
+        # type: () -> Any
+        enum = getattr(ssl, "VerifyMode", None)
+        return enum(self._verify_mode) if enum is not None else self._verify_mode
+
+    @verify_mode.setter
+    def verify_mode(self, value):
+        # type: (Any) -> None
+        if value not in (CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED):
+            raise ValueError("invalid value for verify_mode")
+        if value == CERT_NONE and self._check_hostname:
+            raise ValueError(
+                "Cannot set verify_mode to CERT_NONE when check_hostname is enabled."
+            )
+        self._verify_mode = int(value)
+        self._apply_verify()
+
+    @property
+    def check_hostname(self):
+        # type: () -> bool
+        return self._check_hostname
+
+    @check_hostname.setter
+    def check_hostname(self, value):
+        # type: (Any) -> None
+        value = bool(value)
+        if value and self._verify_mode == CERT_NONE:
+            self._verify_mode = CERT_REQUIRED  # as CPython 3.7+ does
+            self._apply_verify()
+        self._check_hostname = value
+
+    @property
+    def options(self):
+        # type: () -> int
+        return self._options
+
+    @options.setter
+    def options(self, value):
+        # type: (int) -> None
+        self._options = int(value)
+        self._apply_versions()
+
+    @property
+    def minimum_version(self):
+        # type: () -> Any
+        return version_enum(self._minimum_version)
+
+    @minimum_version.setter
+    def minimum_version(self, value):
+        # type: (Any) -> None
+        self._minimum_version = _version_value(value)
+        self._apply_versions()
+
+    @property
+    def maximum_version(self):
+        # type: () -> Any
+        return version_enum(self._maximum_version)
+
+    @maximum_version.setter
+    def maximum_version(self, value):
+        # type: (Any) -> None
+        self._maximum_version = _version_value(value)
+        self._apply_versions()
+
+    def version_allowed(self, name):
+        # type: (Optional[str]) -> bool
+        """Is the negotiated protocol ``name`` (``SSLSocket.version()``)
+        within the minimum, the maximum and the OP_NO_* options?"""
+        number = VERSION_NAMES.get(name or "")
+        if number is None:
+            return name is None
+        if self._minimum_version != MINIMUM_SUPPORTED and number < self._minimum_version:
+            return False
+        if self._maximum_version != MAXIMUM_SUPPORTED and number > self._maximum_version:
+            return False
+        for version, flag in _OP_NO_VERSION:
+            if version == number and self._options & flag:
+                return False
+        return True
+
+    def disabled_version_options(self):
+        # type: () -> int
+        """The minimum and maximum versions as OP_NO_* flags, for OpenSSL
+        builds without SSL_CTX_set_min_proto_version (before 1.1.0)."""
+        flags = 0
+        for version, flag in _OP_NO_VERSION:
+            if self._minimum_version != MINIMUM_SUPPORTED and version < self._minimum_version:
+                flags |= flag
+            if self._maximum_version != MAXIMUM_SUPPORTED and version > self._maximum_version:
+                flags |= flag
+        return flags
+
+    def load_default_certs(self, purpose=None):
+        # type: (Any) -> None
+        """Load the platform's CA certificates, else certifi's (see
+        ``secureshim.ca_source``); warn when there are none at all."""
+        if purpose is not None:
+            is_server_auth(purpose)
+        source = _trust.default_source()
+        if source.kind == "platform-file" or source.kind == "platform-directory":
+            cafile, capath = _trust.platform_locations()
+            self._load_locations(
+                cafile if _trust.file_has_certs(cafile) else None,
+                capath if _trust.dir_has_certs(capath) else None,
+            )
+        elif source.kind == "certifi":
+            self._load_locations(source.location, None)
+        else:
+            _trust.warn_no_store(stacklevel=3)
+        if self.ca_source is None:
+            self.ca_source = source
+
+    def load_verify_locations(self, cafile=None, capath=None, cadata=None):
+        # type: (Any, Any, Any) -> None
+        if cafile is None and capath is None and cadata is None:
+            raise TypeError("cafile, capath and cadata cannot be all omitted")
+        if cafile is not None or capath is not None:
+            self._load_locations(cafile, capath)
+        if cadata is not None:
+            if isinstance(cadata, (bytes, bytearray, memoryview)):
+                self._load_der(_trust.split_der(bytes(cadata)))
+            else:
+                self._load_pem(_trust.split_pem(cadata))
+        if self.ca_source is None:
+            self.ca_source = _trust.ca_source(cafile, capath, cadata)
+
+    def _apply_verify(self):
+        # type: () -> None
+        pass
+
+    def _apply_versions(self):
+        # type: () -> None
+        pass
+
+    def _load_locations(self, cafile, capath):
+        # type: (Optional[str], Optional[str]) -> None
+        raise NotImplementedError
+
+    def _load_pem(self, blocks):
+        # type: (Any) -> None
+        raise NotImplementedError
+
+    def _load_der(self, blocks):
+        # type: (Any) -> None
+        raise NotImplementedError
+
+    def check_wrap_arguments(self, server_side, server_hostname):
+        # type: (bool, Any) -> Optional[str]
+        """The stdlib's argument checks; returns the encoded host name."""
+        if server_side:
+            if server_hostname:
+                raise ValueError("server_hostname can only be specified in client mode")
+            if self.protocol == PROTOCOL_TLS_CLIENT:
+                raise ValueError("Cannot create a server socket with a PROTOCOL_TLS_CLIENT context")
+            return None
+        if self.protocol == PROTOCOL_TLS_SERVER:
+            raise ValueError("Cannot create a client socket with a PROTOCOL_TLS_SERVER context")
+        if self._check_hostname and not server_hostname:
+            raise ValueError("check_hostname requires server_hostname")
+        if server_hostname is None:
+            return None
+        return encode_hostname(server_hostname)
