@@ -155,9 +155,6 @@ def test_ensurepip_missing_is_reported():
     assert info["available"] is False and info["pip_version"] is None
 
 
-@pytest.mark.skipif(sys.version_info < (3, 7),
-                    reason="without module __getattr__ (PEP 562, 3.7+) import secureshim "
-                           "loads the TLS layer, which needs ssl")
 def test_report_without_an_ssl_module():
     result = run_python(
         """
