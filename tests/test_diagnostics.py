@@ -323,6 +323,41 @@ def test_forced_degraded_tier_makes_the_verdict_degraded():
     assert result.returncode == data["exit_code"] >= 1
 
 
+def test_forced_pyopenssl_tls_tier_is_degraded_but_enforces_tls12():
+    result = run_cli(["--json"], env={"SECURESHIM_FORCE": "create_default_context=pyopenssl"})
+    data = json.loads(result.out)
+    schema_check.validate(data, report_schema())
+    entry = [e for e in data["primitives"] if e["name"] == "create_default_context"][0]
+    assert entry["tier"] == "pyopenssl" and entry["forced"] and entry["degraded"]
+    assert "pyOpenSSL" in entry["reason"]
+    context = data["tls"]["default_context"]
+    assert context["minimum_version"] == "TLSv1_2"
+    assert context["minimum_version_from"] == "minimum_version"
+    assert context["verify_mode"] == "CERT_REQUIRED" and context["check_hostname"]
+    assert data["verdict"] == "DEGRADED" and result.returncode == 1
+
+
+def test_forced_legacy_tls_tier_reports_its_real_floor():
+    import ssl
+
+    result = run_cli(["--json"], env={"SECURESHIM_FORCE": "create_default_context=legacy"})
+    if not hasattr(ssl, "wrap_socket"):  # removed in 3.12: the tier cannot run
+        assert result.returncode != 0
+        assert "create_default_context=legacy cannot run on this interpreter" in result.err
+        return
+    data = json.loads(result.out)
+    schema_check.validate(data, report_schema())
+    entry = [e for e in data["primitives"] if e["name"] == "create_default_context"][0]
+    assert entry["tier"] == "legacy" and entry["degraded"]
+    assert any("SNI" in message for message in entry["warnings"])
+    # It keeps minimum_version but cannot enforce it: the options decide.
+    context = data["tls"]["default_context"]
+    assert context["minimum_version_from"] == "options"
+    assert context["minimum_version"] == "TLSv1"
+    assert any("accepts TLSv1" in f["message"] for f in data["findings"])
+    assert data["verdict"] == "DEGRADED" and result.returncode == 1
+
+
 def test_forced_fd_urandom_is_reported_as_its_source():
     result = run_cli(["--json"], env={"SECURESHIM_FORCE": "urandom=fd"})
     data = json.loads(result.out)

@@ -42,8 +42,10 @@ OK, DEGRADED, INSECURE = "OK", "DEGRADED", "INSECURE"
 EXIT_CODES = {OK: 0, DEGRADED: 1, INSECURE: 2}
 _RANK = {OK: 0, DEGRADED: 1, INSECURE: 2}
 
-# Protocol names from oldest to newest, as ssl.TLSVersion spells them.
+# Protocol names from oldest to newest, as ssl.TLSVersion spells them, and
+# their numbers on the wire (ssl.TLSVersion's values).
 _VERSIONS = ("SSLv3", "TLSv1", "TLSv1_1", "TLSv1_2", "TLSv1_3")
+_NUMBERED_VERSIONS = dict(zip((0x0300, 0x0301, 0x0302, 0x0303, 0x0304), _VERSIONS))
 
 
 def _package():
@@ -228,6 +230,22 @@ IDNA_MESSAGE = (
 )
 
 
+# What each tier is, for the report of a forced tier.
+TIER_DESCRIPTIONS = {
+    ("compare_digest", "native"): "hmac.compare_digest, the interpreter's C function",
+    ("compare_digest", "python"): "secureshim's pure-Python comparison",
+    ("urandom", "native"): "os.urandom",
+    ("urandom", "fd"): "secureshim's persistent /dev/urandom descriptor",
+    ("pbkdf2_hmac", "native"): "hashlib.pbkdf2_hmac, OpenSSL's PKCS5_PBKDF2_HMAC",
+    ("pbkdf2_hmac", "openssl"): "libcrypto's PKCS5_PBKDF2_HMAC called through ctypes",
+    ("pbkdf2_hmac", "python"): "secureshim's pure-Python PBKDF2",
+    ("match_hostname", "python"): "secureshim's RFC 6125 rules",
+    ("create_default_context", "native"): "an ssl.SSLContext configured by secureshim",
+    ("create_default_context", "pyopenssl"): "an SSLContext-compatible context over pyOpenSSL",
+    ("create_default_context", "legacy"): "a context over the old ssl.wrap_socket",
+}  # type: Dict[Tuple[str, str], str]
+
+
 def _armed_messages(name):
     # type: (str) -> List[str]
     """The DegradedSecurityWarning texts armed for ``name`` (and its parts)."""
@@ -260,9 +278,11 @@ def primitives_info():
     for name in sorted(set(_detect.TIERS) | set(chosen)):
         tier = chosen.get(name)
         messages = _armed_messages(name)
-        reason = _primitive_reason(name, tier)
         if name in _detect.FORCED:
-            reason += " (forced by SECURESHIM_FORCE)"
+            reason = "%s (forced by SECURESHIM_FORCE)" % TIER_DESCRIPTIONS.get(
+                (name, str(tier)), "the %s tier" % tier)
+        else:
+            reason = _primitive_reason(name, tier)
         entries.append({
             "name": name,
             "tier": tier,
@@ -375,8 +395,14 @@ def tls_info():
         return info
     minimum = None  # type: Optional[str]
     minimum_from = "options"
-    if hasattr(context, "minimum_version"):  # 3.7+
-        minimum = _version_name(context.minimum_version)
+    # minimum_version: 3.7+, and secureshim's pyopenssl tier (ints before
+    # 3.7). The legacy tier keeps the setting but cannot enforce it, so
+    # its floor is what the options allow.
+    if hasattr(context, "minimum_version") and _backends().get("create_default_context") != "legacy":
+        value = context.minimum_version
+        minimum = _version_name(value)
+        if minimum is None and isinstance(value, int):
+            minimum = _NUMBERED_VERSIONS.get(value)
         minimum_from = "minimum_version"
     if minimum in (None, "MINIMUM_SUPPORTED"):
         minimum = _minimum_from_options(ssl, int(getattr(context, "options", 0)))
@@ -663,9 +689,12 @@ def render(report, colour=False):
     ], paint))
 
     prim_rows = []
+    tier_width = max([len(str(entry["tier"])) for entry in report["primitives"]] + [4])
     for entry in report["primitives"]:
-        mark = paint("degraded", DEGRADED) if entry["degraded"] else paint("ok", OK)
-        prim_rows.append((entry["name"], "%-8s %s  %s" % (entry["tier"], mark, entry["reason"])))
+        status = "degraded" if entry["degraded"] else "ok"
+        mark = paint(status, DEGRADED if entry["degraded"] else OK) + " " * (8 - len(status))
+        prim_rows.append((entry["name"], "%-*s  %s  %s" % (
+            tier_width, entry["tier"], mark, entry["reason"])))
     sections.append(_rows("primitives (tier, status, why)", prim_rows, paint))
 
     tls = report["tls"]
