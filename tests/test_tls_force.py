@@ -27,6 +27,14 @@ class Refuse(object):
         raise ImportError("blocked " + name)
 
 sys.meta_path.insert(0, Refuse())
+
+# A .pth file may have imported them already; forget those copies.
+
+for _name in list(sys.modules):
+
+    if _name.split(".")[0] in ("certifi", "idna"):
+
+        del sys.modules[_name]
 """
 
 # An interpreter before 2.7.9: no SSLContext, no create_default_context.
@@ -224,6 +232,14 @@ class Refuse(object):
         raise ImportError("blocked " + name)
 
 sys.meta_path.insert(0, Refuse())
+
+# A .pth file may have imported them already; forget those copies.
+
+for _name in list(sys.modules):
+
+    if _name.split(".")[0] in ("certifi", "idna"):
+
+        del sys.modules[_name]
 import secureshim
 assert secureshim.compare_digest(b"a", b"a")
 assert "create_default_context" not in secureshim.backends()
