@@ -116,9 +116,7 @@ def test_import_works_without_certifi_and_idna():
         sys.meta_path.insert(0, Refuse())
         # A .pth file may have imported them already; forget those copies.
         for _name in list(sys.modules):
-
             if _name.split(".")[0] in ("certifi", "idna"):
-
                 del sys.modules[_name]
         import secureshim
         assert secureshim.compare_digest(b"x", b"x")

@@ -115,9 +115,7 @@ def test_no_store_at_all_warns_and_reports_none(tmpdir):
         sys.meta_path.insert(0, Refuse())
         # A .pth file may have imported them already; forget those copies.
         for _name in list(sys.modules):
-
             if _name.split(".")[0] in ("certifi", "idna"):
-
                 del sys.modules[_name]
         import secureshim
         print(secureshim.ca_source().kind)
