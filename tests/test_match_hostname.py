@@ -572,10 +572,6 @@ class Refuse(object):
 
 sys.modules.pop("ipaddress", None)
 sys.meta_path.insert(0, Refuse())
-# A .pth file may have imported them already; forget those copies.
-for _name in list(sys.modules):
-    if _name.split(".")[0] in ("certifi", "idna"):
-        del sys.modules[_name]
 del socket.inet_pton, socket.inet_aton  # as on Windows before 3.4
 from secureshim import match_hostname, CertificateError
 cert = {"subjectAltName": (("IP Address", "192.0.2.1"), ("IP Address", "2001:DB8:0:0:0:0:0:1"))}

@@ -27,9 +27,9 @@ class Refuse(object):
         raise ImportError("blocked " + name)
 
 sys.meta_path.insert(0, Refuse())
-# A .pth file may have imported them already; forget those copies.
+# A .pth file may have imported it already; forget those copies.
 for _name in list(sys.modules):
-    if _name.split(".")[0] in ("certifi", "idna"):
+    if _name.split(".")[0] == "OpenSSL":
         del sys.modules[_name]
 """
 
@@ -228,10 +228,6 @@ class Refuse(object):
         raise ImportError("blocked " + name)
 
 sys.meta_path.insert(0, Refuse())
-# A .pth file may have imported them already; forget those copies.
-for _name in list(sys.modules):
-    if _name.split(".")[0] in ("certifi", "idna"):
-        del sys.modules[_name]
 import secureshim
 assert secureshim.compare_digest(b"a", b"a")
 assert "create_default_context" not in secureshim.backends()
