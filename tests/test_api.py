@@ -67,6 +67,9 @@ def test_features_flags_describe_the_stdlib():
         ssl.SSLContext, "hostname_checks_common_name"
     )
     assert features.OPENSSL_VERSION == ssl.OPENSSL_VERSION
+    assert features.HAS_WRAP_SOCKET == hasattr(ssl, "wrap_socket")
+    assert features.HAS_MINIMUM_VERSION == hasattr(ssl.SSLContext, "minimum_version")
+    assert features.HAS_HTTPS_VERIFY_SWITCH == hasattr(ssl, "_https_verify_certificates")
 
 
 def test_features_as_dict_lists_every_flag():
@@ -114,6 +117,10 @@ def test_import_works_without_certifi_and_idna():
                 raise ImportError("blocked " + name)
 
         sys.meta_path.insert(0, Refuse())
+        # A .pth file may have imported them already; forget those copies.
+        for _name in list(sys.modules):
+            if _name.split(".")[0] in ("certifi", "idna"):
+                del sys.modules[_name]
         import secureshim
         assert secureshim.compare_digest(b"x", b"x")
         assert len(secureshim.urandom(8)) == 8

@@ -770,6 +770,10 @@ class Refuse(object):
         raise ImportError("blocked " + name)
 
 sys.meta_path.insert(0, Refuse())
+# A .pth file may have imported them already; forget those copies.
+for _name in list(sys.modules):
+    if _name.split(".")[0] in ("certifi", "idna"):
+        del sys.modules[_name]
 import secureshim
 from secureshim import features, match_hostname, CertificateError
 assert features.IDNA_BACKEND == "stdlib", features.IDNA_BACKEND

@@ -27,6 +27,10 @@ class Refuse(object):
         raise ImportError("blocked " + name)
 
 sys.meta_path.insert(0, Refuse())
+# A .pth file may have imported it already; forget those copies.
+for _name in list(sys.modules):
+    if _name.split(".")[0] == "OpenSSL":
+        del sys.modules[_name]
 """
 
 # An interpreter before 2.7.9: no SSLContext, no create_default_context.

@@ -47,6 +47,13 @@ HAS_TLSv1_2 = _ssl["HAS_TLSv1_2"]
 HAS_TLSv1_3 = _ssl["HAS_TLSv1_3"]
 #: ``SSLContext.hostname_checks_common_name`` exists (3.7+).
 HAS_HOSTNAME_CHECKS_COMMON_NAME = _ssl["HAS_HOSTNAME_CHECKS_COMMON_NAME"]
+#: ``ssl.wrap_socket`` exists (2.7.0-3.11; removed in 3.12), which the
+#: ``legacy`` TLS tier needs.
+HAS_WRAP_SOCKET = _ssl["HAS_WRAP_SOCKET"]
+#: ``SSLContext.minimum_version`` exists (3.7+ with OpenSSL 1.1.0g+).
+HAS_MINIMUM_VERSION = _ssl["HAS_MINIMUM_VERSION"]
+#: PEP 493's runtime switch ``ssl._https_verify_certificates`` (2.7.12+ only).
+HAS_HTTPS_VERIFY_SWITCH = _ssl["HAS_HTTPS_VERIFY_SWITCH"]
 #: ``ssl.OPENSSL_VERSION``, or None without ``ssl``.
 OPENSSL_VERSION = _ssl["OPENSSL_VERSION"]
 del _ssl
@@ -72,6 +79,9 @@ FLAGS = (
     "HAS_TLSv1_2",
     "HAS_TLSv1_3",
     "HAS_HOSTNAME_CHECKS_COMMON_NAME",
+    "HAS_WRAP_SOCKET",
+    "HAS_MINIMUM_VERSION",
+    "HAS_HTTPS_VERIFY_SWITCH",
     "OPENSSL_VERSION",
     "IDNA_BACKEND",
 )
