@@ -60,9 +60,11 @@ def run_one(python, path, timeout=1800):
 
 
 def _describe(python):
-    code = "import platform; print(platform.python_implementation() + ' ' + platform.python_version())"
-    out = subprocess.check_output([python, "-c", code])
-    return out.decode("utf-8").strip()
+    """(``"CPython 3.11.7"``, ``"python3.11"``) for an interpreter."""
+    code = ("import platform, sys; print(platform.python_implementation() + ' ' + "
+            "platform.python_version()); print('python%d.%d' % sys.version_info[:2])")
+    out = subprocess.check_output([python, "-c", code]).decode("utf-8").split()
+    return " ".join(out[:2]), out[2]
 
 
 def render(command, results):
@@ -78,6 +80,9 @@ def render(command, results):
         "```sh",
         command,
         "```",
+        "",
+        "(each interpreter with `pip install -r benchmarks/requirements.txt`, "
+        "for passlib in the pbkdf2 comparison).",
         "",
         "Machine: %s, %s, %s cores; generated %s." % (
             platform.platform(), platform.machine(), cores or "?",
@@ -118,13 +123,13 @@ def main(argv=None):
     paths = benchmarks(args.only)
     if not paths:
         parser.error("no benchmark matches %s" % args.only)
+    described = [_describe(python) for python in pythons]
     command = "python benchmarks/run_all.py" + "".join(
-        " --python %s" % os.path.basename(p) for p in args.python
+        " --python %s" % short for _, short in described if args.python
     ) + "".join(" --only %s" % t for t in args.only)
     results = []
     failed = 0
-    for python in pythons:
-        interpreter = _describe(python)
+    for python, (interpreter, _) in zip(pythons, described):
         runs = []
         for path in paths:
             print("%s: %s ..." % (interpreter, os.path.basename(path)), file=sys.stderr)
