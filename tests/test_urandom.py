@@ -49,8 +49,12 @@ def test_bad_n_raises_like_os_urandom(n):
 
 def test_public_name_matches_backends():
     tier = secureshim.backends()["urandom"]
-    expected = {"native": os.urandom, "fd": fd_urandom}[tier]
-    assert secureshim.urandom is expected or tier == "native"
+    if tier == "fd":
+        assert secureshim.urandom is fd_urandom
+    elif _urandom._native_first_use:  # native forced over a better fd tier
+        assert secureshim.urandom is _urandom._forced_native_urandom
+    else:
+        assert secureshim.urandom is os.urandom
 
 
 @posix_only
@@ -258,3 +262,127 @@ def test_no_descriptor_leak_over_many_calls():
         assert len(os.listdir("/proc/self/fd")) == before
         """
     ).check()
+
+
+@posix_only
+def test_descriptor_closed_repeatedly_under_threads_never_deadlocks():
+    # A closer thread keeps closing whatever descriptor the tier holds while
+    # readers reopen it; every reader must keep making progress.
+    result = run_python(
+        """
+        import os, threading, time
+        from secureshim import _urandom
+        _urandom.fd_urandom(4)
+        stop = []
+        done = [0, 0, 0, 0]
+        def closer():
+            while not stop:
+                try:
+                    os.close(_urandom._state.opened[0])
+                except OSError:
+                    pass
+        def work(i):
+            while not stop:
+                try:
+                    _urandom.fd_urandom(16)
+                except OSError:
+                    pass  # EBADF when closed between check and read
+                done[i] += 1
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+        threads.append(threading.Thread(target=closer))
+        for t in threads:
+            t.daemon = True
+            t.start()
+        time.sleep(1.0)
+        before = list(done)
+        time.sleep(0.5)
+        after = list(done)
+        stop.append(True)
+        assert all(a > b for a, b in zip(after, before)), (before, after)
+        print("ok")
+        """
+    )
+    assert result.returncode == 0 and result.out.strip() == "ok", result.err
+
+
+@posix_only
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
+def test_fork_while_another_thread_holds_the_lock():
+    # The child must not inherit a lock that no thread of its own will ever
+    # release.
+    result = run_python(
+        """
+        import os, threading, time
+        from secureshim import _urandom
+        _urandom.fd_urandom(4)
+        held, release = threading.Event(), threading.Event()
+        def hold():
+            with _urandom._state.lock:
+                held.set()
+                release.wait()
+        t = threading.Thread(target=hold)
+        t.start()
+        held.wait()
+        os.close(_urandom._state.opened[0])  # force the child's slow path
+        pid = os.fork()
+        if pid == 0:
+            import signal
+            signal.alarm(5)  # a deadlock ends the child, failing the test
+            code = 0 if len(_urandom.fd_urandom(8)) == 8 else 1
+            os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        release.set()
+        t.join()
+        print(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
+        """
+    ).check()
+    assert result.out.strip() == "True"
+
+
+@posix_only
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
+def test_process_id_check_used_without_register_at_fork():
+    # 2.7 and 3.6 have no os.register_at_fork; emulate them on 3.7+ too.
+    result = run_python(
+        """
+        import os
+        from secureshim import _urandom
+        _urandom._AT_FORK = False
+        _urandom.fd_urandom(4)
+        parent_state = _urandom._state
+        pid = os.fork()
+        if pid == 0:
+            _urandom.fd_urandom(4)
+            os._exit(0 if _urandom._state is not parent_state else 1)
+        _, status = os.waitpid(pid, 0)
+        print(os.WEXITSTATUS(status) == 0 and _urandom._state is parent_state)
+        """
+    ).check()
+    assert result.out.strip() == "True"
+
+
+@posix_only
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no signal.setitimer")
+def test_fd_urandom_read_survives_eintr():
+    # Point the tier at a pipe (recording the pipe's own identity) so that
+    # its read blocks and a signal can interrupt it.
+    read_end, write_end = os.pipe()
+    st = os.fstat(read_end)
+    saved = _urandom._state.opened
+    _urandom._state.opened = (read_end, st.st_dev, st.st_ino)
+    fired = []
+    old = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    signal.siginterrupt(signal.SIGALRM, True)
+    timer = threading.Timer(0.3, lambda: os.write(write_end, b"y" * 8))
+    timer.start()
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        data = fd_urandom(8)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        timer.join()
+        _urandom._state.opened = saved
+        os.close(read_end)
+        os.close(write_end)
+    assert fired and data == b"y" * 8

@@ -63,22 +63,29 @@ class _Descriptor(object):
 
     def current(self):
         # type: () -> int
-        """Return a descriptor on /dev/urandom that is still ours."""
-        opened = self.opened
-        fd = opened[0]
-        if fd >= 0:
-            try:
-                st = os.fstat(fd)
-            except OSError:
-                pass  # closed behind our back: reopen
-            else:
-                if (fd, st.st_dev, st.st_ino) == opened:
-                    return fd
+        """Return a descriptor on /dev/urandom that is still ours.
+
+        The slow path, after the caller's own check failed: decide and, if
+        need be, reopen under the lock, so that threads never reopen twice.
+        """
         with self.lock:
-            if self.opened is not opened:  # another thread reopened it
-                return self.current()
+            opened = self.opened
+            if _still_ours(opened):
+                return opened[0]
             self.opened = _open_device()
             return self.opened[0]
+
+
+def _still_ours(opened):
+    # type: (Tuple[int, int, int]) -> bool
+    fd, dev, ino = opened
+    if fd < 0:
+        return False
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return False  # closed behind our back
+    return st.st_ino == ino and st.st_dev == dev
 
 
 def _open_device():
