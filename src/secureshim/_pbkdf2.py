@@ -42,13 +42,13 @@ from binascii import hexlify, unhexlify
 from itertools import repeat
 
 from . import _detect, _warn
+from ._compat import PY2
 from .exceptions import DegradedSecurityWarning
 
 MYPY = False
 if MYPY:  # pragma: no cover
     from typing import Any, Callable, Dict, List, Optional, Tuple, Type  # noqa: F401
 
-PY2 = sys.version_info[0] == 2
 
 # Bounds of the C types the stdlib converts the arguments to.
 _LONG_MAX = (1 << (8 * struct.calcsize("l") - 1)) - 1
