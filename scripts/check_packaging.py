@@ -5,7 +5,7 @@ secureshim`` there: what `pip install .` promises on 2.7 and 3.13.
 Run by the ``packaging`` tox environment (which provides build and
 virtualenv); interpreters are found on PATH as python2.7 and python3.13.
 """
-from __future__ import print_function
+from __future__ import absolute_import, division, print_function
 
 import glob
 import os

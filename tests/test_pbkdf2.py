@@ -289,19 +289,57 @@ def test_xor_fold_is_the_xor_of_the_words(words):
 # Names of digests.
 
 
+def _hashlib_knows(name):
+    try:
+        hashlib.new(name)
+    except ValueError:
+        return False
+    return True
+
+
 @needs_libcrypto
-def test_openssl_tier_names_digests_as_openssl_backed_hashlib():
+def test_openssl_tier_names_digests_as_hashlib_new():
+    # The names this interpreter's hashlib knows, no more (OpenSSL's own
+    # lookup also takes aliases such as RSA-SHA256), with hashlib's case
+    # handling: 3.9+ hand names to OpenSSL, 2.7 and 3.6 do not.
     expected = reference_pbkdf2("sha256", b"pw", b"salt", 2)
-    for name in ("sha256", "SHA256", "Sha256", "sha-256", "SHA-256", u"sha256"):
-        assert openssl_pbkdf2_hmac(name, b"pw", b"salt", 2) == expected, name
-        if NATIVE is not None:
-            assert NATIVE(name, b"pw", b"salt", 2) == expected, name
+    for name in ("sha256", "SHA256", "Sha256", "sha-256", "SHA-256", u"sha256",
+                 "RSA-SHA256", "sha1WithRSAEncryption"):
+        if _hashlib_knows(name):
+            assert openssl_pbkdf2_hmac(name, b"pw", b"salt", 2) == expected, name
+        else:
+            with pytest.raises(ValueError) as info:
+                openssl_pbkdf2_hmac(name, b"pw", b"salt", 2)
+            assert "unsupported hash type" in str(info.value), name
     # Python's names for digests OpenSSL spells differently (as 3.9+ does).
     for name in ("sha3_256", "blake2b", "blake2s", "sha512_256"):
         if name in hashlib.algorithms_available and _openssl_knows(name):
             assert openssl_pbkdf2_hmac(name, b"pw", b"salt", 2) == reference_pbkdf2(
                 name, b"pw", b"salt", 2
             )
+
+
+# Not "null": hashlib.new knows it, libcrypto has no digest by that name for
+# PBKDF2, so the openssl tier says "unsupported hash type" where the C
+# function fails later with a plain ValueError (both are ValueErrors).
+TRICKY_NAMES = ("sha256", "SHA256", "Sha256", "sha-256", "RSA-SHA256",
+                "sha1WithRSAEncryption", "md4", "whirlpool", "shake_128",
+                "SHAKE128", "sha3_256", "SHA3-256", "ripemd160", "sm3")
+
+
+@needs_libcrypto
+@pytest.mark.skipif(
+    NATIVE is None,
+    reason="hashlib.pbkdf2_hmac is not OpenSSL's here (2.7.18/3.6.15 of pyenv)",
+)
+@pytest.mark.parametrize("name", TRICKY_NAMES)
+def test_openssl_tier_accepts_and_refuses_names_as_native(name):
+    native = _outcome(NATIVE, name, b"pw", b"salt", 2)
+    ours = _outcome(openssl_pbkdf2_hmac, name, b"pw", b"salt", 2)
+    if isinstance(native, tuple):  # ("ok", key)
+        assert ours == native
+    else:
+        assert ours is native, (ours, native)
 
 
 def test_python_tier_names_digests_as_hashlib_new():
@@ -552,7 +590,11 @@ def test_result_is_bytes_of_dklen(derive):
 def test_public_name_is_the_chosen_tier():
     tier = secureshim.backends()["pbkdf2_hmac"]
     assert tier == _pbkdf2.TIER
-    bound = {"native": STDLIB, "openssl": openssl_pbkdf2_hmac, "python": python_pbkdf2_hmac}
+    bound = {
+        "native": STDLIB,
+        "openssl": _pbkdf2._openssl_then_python,
+        "python": python_pbkdf2_hmac,
+    }
     assert secureshim.pbkdf2_hmac is bound[tier]
     if NATIVE is not None:
         assert tier == "native"
@@ -769,3 +811,27 @@ def test_force_parsing_knows_the_pbkdf2_tiers():
     with pytest.raises(ValueError) as info:
         _detect.parse_force("pbkdf2_hmac=fd")
     assert "pbkdf2_hmac=native|openssl|python" in str(info.value)
+
+
+@needs_libcrypto
+def test_digest_missing_from_libcrypto_falls_through_to_python(monkeypatch, rearm_warnings):
+    # A libcrypto without some digest hashlib has (as a 3.6 hashlib with
+    # its own sha3 beside an OpenSSL 1.0): the openssl tier says
+    # "unsupported", the public function derives with the python tier and
+    # warns once, naming the digest.
+    lib = _pbkdf2._libcrypto()[0]
+    real = lib.digest
+    monkeypatch.setattr(lib, "digest", lambda name: None if name == "sha256" else real(name))
+    expected = reference_pbkdf2("sha256", b"pw", b"salt", 3)
+    with pytest.raises(ValueError) as info:
+        openssl_pbkdf2_hmac("sha256", b"pw", b"salt", 3)
+    assert "unsupported hash type" in str(info.value)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert _pbkdf2._openssl_then_python("sha256", b"pw", b"salt", 3) == expected
+        assert _pbkdf2._openssl_then_python("sha256", b"pw", b"salt", 3) == expected
+        assert _pbkdf2._openssl_then_python("sha1", b"pw", b"salt", 3) == reference_pbkdf2(
+            "sha1", b"pw", b"salt", 3
+        )
+    assert [w.category for w in caught] == [secureshim.DegradedSecurityWarning], caught
+    assert "no sha256 digest" in str(caught[0].message)

@@ -36,6 +36,7 @@ def _usable(name):
 def computed_algorithms_guaranteed():
     # type: () -> Set[str]
     """The guaranteed set, computed as 2.7.9 does, for older interpreters."""
+    # hashlib.algorithms: 2.7.0-2.7.x only (removed in 3.x); the six names.
     return set(getattr(hashlib, "algorithms", _GUARANTEED_27))
 
 
@@ -46,6 +47,8 @@ def computed_algorithms_available(guaranteed):
     try:
         import _hashlib
 
+        # openssl_md_meth_names: _hashlib of 2.7.9+ and 3.3+ lists OpenSSL's
+        # digests; older ones do not, and the common names are probed.
         names = set(getattr(_hashlib, "openssl_md_meth_names", ()))
     except ImportError:
         names = set()

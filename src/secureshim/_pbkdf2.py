@@ -42,13 +42,13 @@ from binascii import hexlify, unhexlify
 from itertools import repeat
 
 from . import _detect, _warn
+from ._compat import PY2
 from .exceptions import DegradedSecurityWarning
 
 MYPY = False
 if MYPY:  # pragma: no cover
     from typing import Any, Callable, Dict, List, Optional, Tuple, Type  # noqa: F401
 
-PY2 = sys.version_info[0] == 2
 
 # Bounds of the C types the stdlib converts the arguments to.
 _LONG_MAX = (1 << (8 * struct.calcsize("l") - 1)) - 1
@@ -200,6 +200,8 @@ _OPENSSL_NAMES = {
     "sha512_256": "SHA512-256",
     "blake2b": "BLAKE2B512",
     "blake2s": "BLAKE2S256",
+    "shake_128": "SHAKE128",
+    "shake_256": "SHAKE256",
 }
 
 # Sonames of libcrypto, newest first, tried when no extension module of the
@@ -270,17 +272,25 @@ class _LibCrypto(object):
         self.digests = {}  # type: Dict[str, Tuple[int, int]]
 
     def digest(self, name):
-        # type: (str) -> Tuple[int, int]
+        # type: (str) -> Optional[Tuple[int, int]]
         found = self.digests.get(name)
         if found is not None:
             return found
+        # Only names this interpreter's hashlib knows, as the C function
+        # (OpenSSL's lookup also takes aliases such as "RSA-SHA256", and
+        # finds digests that a provider then refuses to run, such as md4).
+        try:
+            hashlib.new(name)
+        except ValueError:
+            raise _unsupported(name)
         openssl_name = _OPENSSL_NAMES.get(name, name)
         encoded = openssl_name if PY2 else openssl_name.encode("utf-8")
         md = self.by_name(encoded)
         size = self.md_size(md) if md else 0
         if not md or size <= 0:
+            # hashlib knows the digest but this libcrypto does not.
             self.clear_errors()
-            raise _unsupported(name)
+            return None
         self.digests[name] = found = (md, size)
         return found
 
@@ -417,15 +427,8 @@ def libcrypto_path():
     return lib.path if lib is not None else None
 
 
-def openssl_pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None):
-    # type: (str, Any, Any, int, Optional[int]) -> bytes
-    """Password-based key derivation function 2, HMAC as pseudorandom function.
-
-    secureshim's ``openssl`` tier: libcrypto's ``PKCS5_PBKDF2_HMAC``
-    through ``ctypes``, with the arguments and errors of
-    ``hashlib.pbkdf2_hmac``. Raises ``RuntimeError`` when libcrypto cannot
-    be loaded here (no ctypes, no libcrypto, no such function).
-    """
+def _openssl(hash_name, password, salt, iterations, dklen, python_fallback):
+    # type: (str, Any, Any, int, Optional[int], bool) -> bytes
     name, password, salt, iterations = _arguments(
         hash_name, password, salt, iterations
     )
@@ -434,9 +437,46 @@ def openssl_pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None):
         raise RuntimeError(
             "pbkdf2_hmac: the openssl tier cannot run here: %s" % why
         )
-    md, size = lib.digest(name)
+    found = lib.digest(name)
+    if found is None:
+        if not python_fallback:
+            raise _unsupported(name)
+        _warn.fire(
+            _warn.armed(
+                "pbkdf2_hmac:" + name,
+                "pbkdf2_hmac: this libcrypto has no %s digest, so secureshim's "
+                "python tier (pure Python, about 3x slower than OpenSSL) "
+                "derives %s keys. Fix: use a digest OpenSSL provides, such as "
+                "sha256." % (name, name),
+                DegradedSecurityWarning,
+            ),
+            stacklevel=3,
+        )
+        return python_pbkdf2_hmac(name, password, salt, iterations, dklen)
+    md, size = found
     dklen = _check_values(password, salt, iterations, dklen, size)
     return lib.derive(md, password, salt, iterations, dklen)
+
+
+def openssl_pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None):
+    # type: (str, Any, Any, int, Optional[int]) -> bytes
+    """Password-based key derivation function 2, HMAC as pseudorandom function.
+
+    secureshim's ``openssl`` tier: libcrypto's ``PKCS5_PBKDF2_HMAC``
+    through ``ctypes``, with the arguments and errors of
+    ``hashlib.pbkdf2_hmac``. Raises ``RuntimeError`` when libcrypto cannot
+    be loaded here (no ctypes, no libcrypto, no such function), and
+    "unsupported hash type" for a digest hashlib knows but libcrypto does not
+    (the public function derives those with the python tier instead).
+    """
+    return _openssl(hash_name, password, salt, iterations, dklen, False)
+
+
+def _openssl_then_python(hash_name, password, salt, iterations, dklen=None):
+    # type: (str, Any, Any, int, Optional[int]) -> bytes
+    """``pbkdf2_hmac`` on the openssl tier: libcrypto, and the python tier
+    (with a warning) for digests hashlib has but libcrypto lacks."""
+    return _openssl(hash_name, password, salt, iterations, dklen, True)
 
 
 # --------------------------------------------------------------------------
@@ -606,6 +646,6 @@ else:
 if TIER == "native":
     pbkdf2_hmac = hashlib.pbkdf2_hmac  # type: Callable[..., bytes]
 elif TIER == "openssl":
-    pbkdf2_hmac = openssl_pbkdf2_hmac
+    pbkdf2_hmac = _openssl_then_python
 else:
     pbkdf2_hmac = python_pbkdf2_hmac

@@ -35,6 +35,7 @@ DEVICE = "/dev/urandom"
 # with fcntl right after opening, which leaves a window only for a
 # concurrent fork+exec in another thread.
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+# O_NOCTTY: every POSIX os module; absent on Windows, which never uses this.
 _O_FLAGS = os.O_RDONLY | _O_CLOEXEC | getattr(os, "O_NOCTTY", 0)
 
 # Errors that mean there is no random device here at all, as opposed to a

@@ -25,6 +25,15 @@ def arm(key, message, category):
     return pending
 
 
+def armed(key, message, category):
+    # type: (str, str, Type[Warning]) -> Pending
+    """The pending list of ``key``, arming it on first request (for
+    warnings whose key is only known at call time)."""
+    if key in _armed:
+        return _armed[key][0]
+    return arm(key, message, category)
+
+
 def fire(pending, stacklevel=2):
     # type: (Pending, int) -> None
     """Issue the warning in ``pending`` unless another caller already did.
