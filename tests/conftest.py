@@ -26,11 +26,47 @@ class Result(object):
         return self
 
 
-def run_python(code, env=None, args=(), cwd=None):
+_BLOCKER = """\
+import sys
+
+
+class _Refuse(object):
+    # Importing these top-level names fails, as where they are not installed.
+    names = %r
+
+    def find_module(self, name, path=None):  # 2.7's finder protocol
+        if name.split(".")[0] in self.names:
+            return self
+
+    def find_spec(self, name, path=None, target=None):  # 3.4+
+        if name.split(".")[0] in self.names:
+            raise ImportError("blocked " + name)
+
+    def load_module(self, name):
+        raise ImportError("blocked " + name)
+
+
+sys.meta_path.insert(0, _Refuse())
+# A .pth file may have imported some already; forget those copies.
+for _name in list(sys.modules):
+    if _name.split(".")[0] in _Refuse.names:
+        del sys.modules[_name]
+"""
+
+
+def block_imports(*names):
+    """Code for run_python(): importing the top-level packages ``names``
+    fails from then on, as in an interpreter that lacks them."""
+    return _BLOCKER % (tuple(names),)
+
+
+def run_python(code, env=None, args=(), cwd=None, prelude=""):
     """Run ``code`` in a fresh interpreter (the one running the tests).
 
-    ``env`` entries are added to (or, with value None, removed from) the
-    current environment. SECURESHIM_FORCE is removed unless given.
+    ``code`` is dedented and runs after ``prelude`` (for example
+    :func:`block_imports`). ``env`` entries are added to (or, with value
+    None, removed from) the current environment. SECURESHIM_FORCE is
+    removed unless given.
     """
     full_env = dict(os.environ)
     full_env.pop("SECURESHIM_FORCE", None)
@@ -40,7 +76,7 @@ def run_python(code, env=None, args=(), cwd=None):
         else:
             full_env[key] = value
     proc = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(code)] + list(args),
+        [sys.executable, "-c", prelude + textwrap.dedent(code)] + list(args),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=full_env,

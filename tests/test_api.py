@@ -9,7 +9,7 @@ import pytest
 import secureshim
 from secureshim import features
 
-from .conftest import run_python
+from .conftest import block_imports, run_python
 
 TIERS = {"native", "openssl", "python", "fd", "pyopenssl", "legacy"}
 
@@ -104,27 +104,11 @@ def test_import_works_without_certifi_and_idna():
     # application that vendors secureshim without them.
     run_python(
         """
-        import sys
-
-        class Refuse(object):
-            def find_module(self, name, path=None):
-                if name.split(".")[0] in ("certifi", "idna"):
-                    return self
-            def find_spec(self, name, path=None, target=None):
-                if name.split(".")[0] in ("certifi", "idna"):
-                    raise ImportError("blocked " + name)
-            def load_module(self, name):
-                raise ImportError("blocked " + name)
-
-        sys.meta_path.insert(0, Refuse())
-        # A .pth file may have imported them already; forget those copies.
-        for _name in list(sys.modules):
-            if _name.split(".")[0] in ("certifi", "idna"):
-                del sys.modules[_name]
         import secureshim
         assert secureshim.compare_digest(b"x", b"x")
         assert len(secureshim.urandom(8)) == 8
-        """
+        """,
+        prelude=block_imports("certifi", "idna"),
     ).check()
 
 

@@ -16,7 +16,7 @@ import secureshim
 from secureshim import CertificateError, features, match_hostname
 from secureshim import _match_hostname as mh
 
-from .conftest import VECTORS, run_python
+from .conftest import VECTORS, block_imports, run_python
 
 PY2 = sys.version_info[0] == 2
 text = unicode if PY2 else str  # noqa: F821
@@ -561,21 +561,8 @@ def test_ipv6_every_spelling_parses_to_the_same_value(groups, upper):
         assert _packed(mh._parse_ip(spelling)) == _inet_pton(spelling)
 
 
-NO_IPADDRESS = """
-import socket, sys
-
-class Refuse(object):
-    def find_module(self, name, path=None):
-        if name == "ipaddress":
-            return self
-    def find_spec(self, name, path=None, target=None):
-        if name == "ipaddress":
-            raise ImportError("blocked " + name)
-    def load_module(self, name):
-        raise ImportError("blocked " + name)
-
-sys.modules.pop("ipaddress", None)
-sys.meta_path.insert(0, Refuse())
+NO_IPADDRESS = block_imports("ipaddress") + """
+import socket
 del socket.inet_pton, socket.inet_aton  # as on Windows before 3.4
 from secureshim import match_hostname, CertificateError
 cert = {"subjectAltName": (("IP Address", "192.0.2.1"), ("IP Address", "2001:DB8:0:0:0:0:0:1"))}
@@ -760,24 +747,8 @@ def test_idna_2008_with_the_idna_package():
     fail({"subjectAltName": (("DNS", "example"),)}, u"\udcff.example")
 
 
-IDNA_ABSENT = """
-import sys, warnings
-
-class Refuse(object):
-    def find_module(self, name, path=None):
-        if name.split(".")[0] == "idna":
-            return self
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == "idna":
-            raise ImportError("blocked " + name)
-    def load_module(self, name):
-        raise ImportError("blocked " + name)
-
-sys.meta_path.insert(0, Refuse())
-# A .pth file may have imported them already; forget those copies.
-for _name in list(sys.modules):
-    if _name.split(".")[0] in ("certifi", "idna"):
-        del sys.modules[_name]
+IDNA_ABSENT = block_imports("idna") + """
+import warnings
 import secureshim
 from secureshim import features, match_hostname, CertificateError
 assert features.IDNA_BACKEND == "stdlib", features.IDNA_BACKEND

@@ -9,29 +9,11 @@ import pytest
 import secureshim
 from secureshim import _tls
 
-from .conftest import run_python
+from .conftest import block_imports, run_python
 
 HAS_WRAP_SOCKET = hasattr(ssl, "wrap_socket")
 
-BLOCK_PYOPENSSL = """
-import sys
-
-class Refuse(object):
-    def find_module(self, name, path=None):
-        if name.split(".")[0] == "OpenSSL":
-            return self
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == "OpenSSL":
-            raise ImportError("blocked " + name)
-    def load_module(self, name):
-        raise ImportError("blocked " + name)
-
-sys.meta_path.insert(0, Refuse())
-# A .pth file may have imported it already; forget those copies.
-for _name in list(sys.modules):
-    if _name.split(".")[0] == "OpenSSL":
-        del sys.modules[_name]
-"""
+BLOCK_PYOPENSSL = block_imports("OpenSSL")
 
 # An interpreter before 2.7.9: no SSLContext, no create_default_context.
 # (Connections cannot be made after this; selection and warnings can be
@@ -215,19 +197,6 @@ def test_secureshim_imports_without_a_usable_ssl_module():
     # raise ImportError on access), everything else works.
     result = run_python(
         """
-import sys
-
-class Refuse(object):
-    def find_module(self, name, path=None):
-        if name in ("ssl", "_ssl"):
-            return self
-    def find_spec(self, name, path=None, target=None):
-        if name in ("ssl", "_ssl"):
-            raise ImportError("blocked " + name)
-    def load_module(self, name):
-        raise ImportError("blocked " + name)
-
-sys.meta_path.insert(0, Refuse())
 import secureshim
 assert secureshim.compare_digest(b"a", b"a")
 assert "create_default_context" not in secureshim.backends()
@@ -235,6 +204,7 @@ try:
     secureshim.create_default_context
 except (ImportError, AttributeError):
     print("ok")
-"""
+""",
+        prelude=block_imports("ssl", "_ssl"),
     ).check()
     assert result.out.strip() == "ok"

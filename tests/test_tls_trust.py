@@ -11,7 +11,7 @@ import secureshim
 from secureshim import _trust
 
 from . import tls_helpers
-from .conftest import run_python
+from .conftest import block_imports, run_python
 from .test_tls import REFUSALS, TIER_FACTORIES, TIER_PARAMS, attempt, needs_legacy
 from .tls_helpers import HOSTNAME
 
@@ -100,23 +100,7 @@ def test_certifi_fallback_reaches_a_server_it_trusts(platform, pki, good, monkey
 def test_no_store_at_all_warns_and_reports_none(tmpdir):
     result = run_python(
         """
-        import sys, warnings
-
-        class Refuse(object):
-            def find_module(self, name, path=None):
-                if name.split(".")[0] == "certifi":
-                    return self
-            def find_spec(self, name, path=None, target=None):
-                if name.split(".")[0] == "certifi":
-                    raise ImportError("blocked " + name)
-            def load_module(self, name):
-                raise ImportError("blocked " + name)
-
-        sys.meta_path.insert(0, Refuse())
-        # A .pth file may have imported them already; forget those copies.
-        for _name in list(sys.modules):
-            if _name.split(".")[0] in ("certifi", "idna"):
-                del sys.modules[_name]
+        import warnings
         import secureshim
         print(secureshim.ca_source().kind)
         with warnings.catch_warnings(record=True) as caught:
@@ -127,6 +111,7 @@ def test_no_store_at_all_warns_and_reports_none(tmpdir):
         assert ctx.verify_mode == 2
         print("ok")
         """,
+        prelude=block_imports("certifi"),
         env={
             "SSL_CERT_FILE": str(tmpdir.join("none.pem")),
             "SSL_CERT_DIR": str(tmpdir.mkdir("empty")),

@@ -116,6 +116,22 @@ def is_server_auth(purpose):
     raise TypeError(purpose)
 
 
+def default_context(context_class, purpose, cafile, capath, cadata):
+    # type: (Any, Any, Any, Any, Any) -> Any
+    """What ``create_default_context`` does, for a compatibility tier's
+    ``SSLContext`` class: a client or server context by ``purpose``, trusting
+    the given CA material or else the platform's."""
+    if purpose is None:
+        purpose = Purpose.SERVER_AUTH
+    client = is_server_auth(purpose)
+    context = context_class(PROTOCOL_TLS_CLIENT if client else PROTOCOL_TLS_SERVER)
+    if cafile or capath or cadata:
+        context.load_verify_locations(cafile, capath, cadata)
+    elif context.verify_mode != CERT_NONE:
+        context.load_default_certs(purpose)
+    return context
+
+
 # --- host names ----------------------------------------------------------
 
 def is_ip_literal(host):

@@ -279,14 +279,6 @@ def legacy_create_default_context(purpose=None, cafile=None, capath=None, cadata
     docstring for its limits)."""
     if _first_use:
         _warn.fire(_first_use)
-    if purpose is None:
-        purpose = _tls_base.Purpose.SERVER_AUTH
-    client = _tls_base.is_server_auth(purpose)
-    context = LegacySSLContext(
-        _tls_base.PROTOCOL_TLS_CLIENT if client else _tls_base.PROTOCOL_TLS_SERVER
+    return _tls_base.default_context(  # type: ignore[no-any-return]
+        LegacySSLContext, purpose, cafile, capath, cadata
     )
-    if cafile or capath or cadata:
-        context.load_verify_locations(cafile, capath, cadata)
-    elif context.verify_mode != CERT_NONE:
-        context.load_default_certs(purpose)
-    return context

@@ -740,14 +740,6 @@ def pyopenssl_create_default_context(purpose=None, cafile=None, capath=None, cad
     # type: (Any, Any, Any, Any) -> PyOpenSSLContext
     """``create_default_context`` over pyOpenSSL: TLS 1.2+, SNI, and for
     ``Purpose.SERVER_AUTH`` certificate and host name verification."""
-    if purpose is None:
-        purpose = _tls_base.Purpose.SERVER_AUTH
-    client = _tls_base.is_server_auth(purpose)
-    context = PyOpenSSLContext(
-        _tls_base.PROTOCOL_TLS_CLIENT if client else _tls_base.PROTOCOL_TLS_SERVER
+    return _tls_base.default_context(  # type: ignore[no-any-return]
+        PyOpenSSLContext, purpose, cafile, capath, cadata
     )
-    if cafile or capath or cadata:
-        context.load_verify_locations(cafile, capath, cadata)
-    elif context.verify_mode != CERT_NONE:
-        context.load_default_certs(purpose)
-    return context
