@@ -78,12 +78,11 @@ _LAZY = {
     "apply_https_verify_policy": "_pep493",
     "https_verify_state": "_pep493",
 }  # type: Dict[str, str]
-# Primitives defined in those modules, mapped to their module, so that
-# backends() and SECURESHIM_FORCE can reach them.
-_LAZY_PRIMITIVES = {
-    "match_hostname": "_match_hostname",
-    "create_default_context": "_tls",
-}  # type: Dict[str, str]
+# The primitives among them, so that backends() and SECURESHIM_FORCE can
+# reach their modules.
+_LAZY_PRIMITIVES = dict(
+    (name, module) for name, module in _LAZY.items() if name in _detect.TIERS
+)  # type: Dict[str, str]
 
 
 def _load(module):

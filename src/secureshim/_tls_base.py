@@ -8,10 +8,10 @@ then the values are OpenSSL's and CPython's, which are stable.
 from __future__ import absolute_import, division, print_function
 
 import collections
-import socket
 import ssl
 
 from . import _trust
+from ._match_hostname import _parse_ip
 
 MYPY = False
 if MYPY:  # pragma: no cover
@@ -136,21 +136,9 @@ def default_context(context_class, purpose, cafile, capath, cadata):
 
 def is_ip_literal(host):
     # type: (str) -> bool
-    for family in (socket.AF_INET, getattr(socket, "AF_INET6", None)):
-        if family is None:
-            continue
-        try:
-            socket.inet_pton(family, host)
-        except (socket.error, ValueError, UnicodeError):
-            continue
-        except AttributeError:  # no inet_pton (old Windows builds)
-            try:
-                socket.inet_aton(host)
-            except (socket.error, ValueError):
-                return False
-            return host.count(".") == 3
-        return True
-    return False
+    """Whether ``host`` is an IPv4 or IPv6 literal (no SNI is sent for one),
+    by the same strict parser ``match_hostname`` uses."""
+    return _parse_ip(host) is not None
 
 
 def encode_hostname(hostname):
