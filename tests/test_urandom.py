@@ -77,24 +77,35 @@ def test_short_reads_are_assembled():
     assert data == b"".join(bytes(bytearray([i])) * 3 for i in range(10))
 
 
-@posix_only
-@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no signal.setitimer")
-def test_read_survives_eintr():
-    read_end, write_end = os.pipe()
+def _read_interrupted(read, write_end, payload):
+    """Call ``read()`` while it blocks on an empty pipe, interrupt it with
+    SIGALRM, then let the payload arrive; return (signal fired, data)."""
     fired = []
     old = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
     # Without SA_RESTART a blocked read(2) fails with EINTR on 2.7; 3.5+
     # retries it itself (PEP 475). Either way the caller must get the data.
     signal.siginterrupt(signal.SIGALRM, True)
-    timer = threading.Timer(0.3, lambda: os.write(write_end, b"x" * 8))
+    timer = threading.Timer(0.3, lambda: os.write(write_end, payload))
     timer.start()
     try:
         signal.setitimer(signal.ITIMER_REAL, 0.05)
-        data = _urandom._read(read_end, 8)
+        data = read()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
         timer.join()
+    return bool(fired), data
+
+
+@posix_only
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no signal.setitimer")
+def test_read_survives_eintr():
+    read_end, write_end = os.pipe()
+    try:
+        fired, data = _read_interrupted(
+            lambda: _urandom._read(read_end, 8), write_end, b"x" * 8
+        )
+    finally:
         os.close(read_end)
         os.close(write_end)
     assert fired and data == b"x" * 8
@@ -381,18 +392,11 @@ def test_fd_urandom_read_survives_eintr():
     st = os.fstat(read_end)
     saved = _urandom._state.opened
     _urandom._state.opened = (read_end, st.st_dev, st.st_ino)
-    fired = []
-    old = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
-    signal.siginterrupt(signal.SIGALRM, True)
-    timer = threading.Timer(0.3, lambda: os.write(write_end, b"y" * 8))
-    timer.start()
     try:
-        signal.setitimer(signal.ITIMER_REAL, 0.05)
-        data = fd_urandom(8)
+        fired, data = _read_interrupted(
+            lambda: fd_urandom(8), write_end, b"y" * 8
+        )
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-        timer.join()
         _urandom._state.opened = saved
         os.close(read_end)
         os.close(write_end)
