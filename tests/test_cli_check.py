@@ -17,7 +17,7 @@ import pytest
 from secureshim import __main__ as cli
 from secureshim import _check
 
-from . import schema_check, tlshelpers
+from . import schema_check, tls_helpers
 from .conftest import run_python
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -32,21 +32,19 @@ def check_schema():
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory):
     directory = tmp_path_factory.mktemp("check")
-    ca = tlshelpers.CA(directory)
-    other = tlshelpers.CA(directory, name=u"some other CA")
+    ca = tls_helpers.CA(directory)
+    other = tls_helpers.CA(directory, name=u"some other CA")
     names = ["localhost", "127.0.0.1"]
-    servers = {
-        "good": tlshelpers.TLSServer(ca.issue(names)),
-        "tls10": tlshelpers.TLSServer(ca.issue(names), tls_max="TLSv1"),
-        "wrong": tlshelpers.TLSServer(ca.issue(["wrong.example"])),
-        "expired": tlshelpers.TLSServer(ca.issue(names, days_valid=(-60, -2))),
-        "untrusted": tlshelpers.TLSServer(other.issue(names)),
-    }
-    for server in servers.values():
-        server.__enter__()
-    yield ca, servers
-    for server in servers.values():
-        server.__exit__(None, None, None)
+    servers = {}
+    try:
+        servers["good"] = tls_helpers.Server(ca.issue(names))
+        servers["tls10"] = tls_helpers.Server(ca.issue(names), tls_version="TLSv1")
+        servers["wrong"] = tls_helpers.Server(ca.issue(["wrong.example"]))
+        servers["expired"] = tls_helpers.Server(ca.issue(names, days=(-60, -2)))
+        servers["untrusted"] = tls_helpers.Server(other.issue(names))
+        yield ca, servers
+    finally:
+        tls_helpers.close_all(servers.values())
 
 
 def check(capsys, ca, port, *extra):

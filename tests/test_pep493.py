@@ -32,9 +32,8 @@ def restore_https_default(monkeypatch):
 @pytest.fixture(scope="module")
 def self_signed(tmpdir_factory):
     pki = tls_helpers.PKI(str(tmpdir_factory.mktemp("pep493-pki")))
-    server = tls_helpers.Server("self_signed", pki)
-    yield server
-    server.close()
+    with pki.server("self_signed") as server:
+        yield server
 
 
 def _config(tmpdir, text):

@@ -108,12 +108,13 @@ def pki(tmpdir_factory):
 
 @pytest.fixture(scope="module")
 def servers(pki):
-    running = dict((name, tls_helpers.Server(name, pki)) for name in SCENARIOS)
-    yield running
-    for server in running.values():
-        server.close(join=False)
-    for server in running.values():
-        server.join()
+    running = {}
+    try:
+        for name in SCENARIOS:
+            running[name] = pki.server(name)
+        yield running
+    finally:
+        tls_helpers.close_all(running.values())
 
 
 def make(tier, pki, **kwargs):
@@ -468,8 +469,7 @@ def test_pyopenssl_makefile_outlives_close_as_http_clients_need(pki, servers):
 @needs_pyopenssl
 def test_pyopenssl_read_timeout_is_socket_timeout(pki):
     # A server that completes the handshake and then says nothing.
-    server = tls_helpers.Server("good", pki)
-    try:
+    with pki.server("good") as server:
         context = _tls_pyopenssl.pyopenssl_create_default_context(cafile=pki.ca_file)
         sock = socket.create_connection(("127.0.0.1", server.port), timeout=tls_helpers.TIMEOUT)
         tls = context.wrap_socket(sock, server_hostname=HOSTNAME)
@@ -477,8 +477,6 @@ def test_pyopenssl_read_timeout_is_socket_timeout(pki):
         with pytest.raises(socket.timeout):
             tls.recv(10)
         tls.close()
-    finally:
-        server.close()
 
 
 @needs_pyopenssl

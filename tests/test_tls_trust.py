@@ -23,9 +23,8 @@ def pki(tmpdir_factory):
 
 @pytest.fixture(scope="module")
 def good(pki):
-    server = tls_helpers.Server("good", pki)
-    yield server
-    server.close()
+    with pki.server("good") as server:
+        yield server
 
 
 @pytest.fixture

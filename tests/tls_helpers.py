@@ -1,13 +1,24 @@
 """Certificates made at test time, and TLS servers on 127.0.0.1 that present them.
 
-The servers are the running interpreter's own ``ssl.SSLContext`` (every
-interpreter under test has one); each runs in a daemon thread, handles
-one connection at a time with a 5 s timeout, records what it saw (SNI,
-protocol version, the request) and answers an HTTP request with
-``hello``. Certificates come from ``cryptography`` (3.3.2 on 2.7).
+Certificates come from ``cryptography`` (3.3 on 2.7, 40 on 3.6, current
+elsewhere: the API used here is common to all of them). A ``CA`` issues
+leaf certificates for DNS names and IP addresses with any validity window
+and RSA key size (``CA.issue``; ``self_signed`` makes one without a CA);
+each ``Leaf`` is one PEM file holding the certificate, the issuer's
+certificate (the chain a server sends) and the key. ``PKI`` builds the
+bad-server matrix, ``SCENARIOS``, from them.
+
+A ``Server`` is the running interpreter's own ``ssl.SSLContext`` in a
+thread on 127.0.0.1, optionally pinned to an old protocol version. It
+handles one connection at a time with a ``TIMEOUT`` on each operation,
+records what it saw (SNI, protocol version, the request) in ``records``,
+can greet the client right after the handshake, and answers an HTTP
+request with ``RESPONSE``. ``close()`` (or leaving its ``with`` block)
+stops and joins the thread and closes the listening socket.
 """
 from __future__ import absolute_import, division, print_function
 
+import collections
 import datetime
 import ipaddress
 import os
@@ -23,7 +34,9 @@ except ImportError:  # Python 2
     import Queue as queue  # type: ignore[no-redef]
 
 with warnings.catch_warnings():
-    # cryptography warns at import that it will drop 2.7 and 3.6.
+    # cryptography 3.3 (2.7) and 40 (3.6), and the pyOpenSSL releases that
+    # go with them, warn at import that they are the last for those
+    # interpreters.
     warnings.simplefilter("ignore")
     from cryptography import x509
     from cryptography.hazmat.backends import default_backend
@@ -64,125 +77,186 @@ def client_hostname(scenario):
     return u"127.0.0.1" if scenario == "ip_mismatch" else HOSTNAME
 
 
+# --- certificates ---------------------------------------------------------------
+
+_BACKEND = default_backend()
+_DAY = datetime.timedelta(days=1)
+
+# ``path``: PEM with the certificate, the issuer's certificate (none for a
+# self-signed one) and the key, as ``SSLContext.load_cert_chain`` takes it.
+# ``bits``: the RSA key size.
+Leaf = collections.namedtuple("Leaf", "path bits")
+
+
 def _utcnow():
-    # Naive UTC without datetime.utcnow() (deprecated in 3.12).
+    # Naive UTC, which every cryptography version accepts, without
+    # datetime.utcnow() (deprecated in 3.12).
     return datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=time.time())
 
 
-class PKI(object):
-    """A CA, a second (untrusted) CA, and one leaf per scenario, on disk."""
+def _rsa(bits):
+    return rsa.generate_private_key(65537, bits, _BACKEND)
 
-    def __init__(self, directory):
-        self.directory = directory
-        backend = default_backend()
-        self._backend = backend
-        now = _utcnow()
-        day = datetime.timedelta(days=1)
-        self.ca_key = self._rsa(2048)
-        self.ca_cert = self._ca(u"secureshim test CA", self.ca_key)
-        other_key = self._rsa(2048)
-        other_ca = self._ca(u"secureshim untrusted CA", other_key)
-        leaf_key = self._rsa(2048)
-        small_key = self._rsa(1024)
-        good_san = [
-            x509.DNSName(HOSTNAME),
-            x509.DNSName(u"localhost"),
-            x509.IPAddress(ipaddress.ip_address(u"127.0.0.1")),
-        ]
-        issued = (self.ca_cert, self.ca_key)
-        leaves = {
-            "good": (leaf_key, good_san, now - day, now + 30 * day, issued),
-            "expired": (leaf_key, good_san, now - 30 * day, now - day, issued),
-            "not_yet_valid": (leaf_key, good_san, now + day, now + 30 * day, issued),
-            "wrong_hostname": (leaf_key, [x509.DNSName(u"other.test")], now - day, now + 30 * day, issued),
-            "self_signed": (leaf_key, good_san, now - day, now + 30 * day, None),
-            "untrusted_root": (leaf_key, good_san, now - day, now + 30 * day, (other_ca, other_key)),
-            "ip_mismatch": (
-                leaf_key, [x509.IPAddress(ipaddress.ip_address(u"127.0.0.2"))],
-                now - day, now + 30 * day, issued,
-            ),
-            "rsa1024": (small_key, good_san, now - day, now + 30 * day, issued),
-        }
-        self.ca_file = self._write("ca.pem", self._pem(self.ca_cert))
-        self.files = {}
-        for name, (key, san, start, end, issuer) in leaves.items():
-            cert = self._leaf(key, san, start, end, issuer)
-            certfile = self._write(name + ".pem", self._pem(cert))
-            keyfile = self._write(name + ".key", key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.TraditionalOpenSSL,
-                serialization.NoEncryption(),
-            ))
-            self.files[name] = (certfile, keyfile)
-        self.files["tls1_0"] = self.files["tls1_1"] = self.files["good"]
-        self.good_cert = self.files["good"][0]
 
-    def _rsa(self, bits):
-        return rsa.generate_private_key(65537, bits, self._backend)
+_LEAF_KEYS = {}
 
-    def _pem(self, cert):
-        return cert.public_bytes(serialization.Encoding.PEM)
 
-    def _write(self, name, data):
-        path = os.path.join(self.directory, name)
-        with open(path, "wb") as handle:
-            handle.write(data)
-        return path
+def _leaf_key(bits):
+    """One key per size for all leaves: RSA key generation is the slow part."""
+    if bits not in _LEAF_KEYS:
+        _LEAF_KEYS[bits] = _rsa(bits)
+    return _LEAF_KEYS[bits]
 
-    def _name(self, common_name):
-        return x509.Name([
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, u"secureshim tests"),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ])
 
-    def _ca(self, common_name, key):
-        now = _utcnow()
-        name = self._name(common_name)
+def _name(common_name):
+    return x509.Name([
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, u"secureshim tests"),
+        x509.NameAttribute(NameOID.COMMON_NAME, u"%s" % common_name),
+    ])
+
+
+def _general_name(text):
+    """An IP Address entry for an IP literal, else a DNS name."""
+    text = u"%s" % text
+    try:
+        return x509.IPAddress(ipaddress.ip_address(text))
+    except ValueError:
+        return x509.DNSName(text)
+
+
+def _key_usage(leaf):
+    # A CA signs certificates (and CRLs); an RSA leaf signs (ECDHE) and
+    # decrypts (RSA key exchange, TLS 1.0-1.2).
+    return x509.KeyUsage(
+        digital_signature=leaf, content_commitment=False,
+        key_encipherment=leaf, data_encipherment=False,
+        key_agreement=False, key_cert_sign=not leaf, crl_sign=not leaf,
+        encipher_only=False, decipher_only=False,
+    )
+
+
+def _certificate(subject, key, issuer_name, issuer_key, days, names=None):
+    """Sign ``key``'s certificate, valid from ``days[0]`` to ``days[1]`` days
+    from now: a CA's, or with ``names`` a server's (the subjectAltName).
+
+    Both kinds carry key identifiers: 3.13's default context sets
+    VERIFY_X509_STRICT, which wants them.
+    """
+    leaf = names is not None
+    now = _utcnow()
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now + days[0] * _DAY)
+        .not_valid_after(now + days[1] * _DAY)
+        .add_extension(x509.BasicConstraints(ca=not leaf, path_length=None), critical=True)
+        .add_extension(_key_usage(leaf), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if leaf:
         builder = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(days=2))
-            .not_valid_after(now + datetime.timedelta(days=60))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            builder
             .add_extension(
-                x509.KeyUsage(False, False, False, False, False, True, True, False, False),
-                critical=True,
-            )
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        )
-        return builder.sign(key, hashes.SHA256(), self._backend)
-
-    def _leaf(self, key, san, start, end, issuer):
-        subject = self._name(HOSTNAME)
-        if issuer is None:  # self-signed, not a CA
-            issuer_name, issuer_key = subject, key
-        else:
-            issuer_name, issuer_key = issuer[0].subject, issuer[1]
-        builder = (
-            x509.CertificateBuilder()
-            .subject_name(subject)
-            .issuer_name(issuer_name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(start)
-            .not_valid_after(end)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(
-                x509.KeyUsage(True, False, True, False, False, False, False, False, False),
-                critical=True,
+                x509.SubjectAlternativeName([_general_name(name) for name in names]),
+                critical=False,
             )
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(x509.SubjectAlternativeName(san), critical=False)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
             .add_extension(
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
                 critical=False,
             )
         )
-        return builder.sign(issuer_key, hashes.SHA256(), self._backend)
+    return builder.sign(issuer_key, hashes.SHA256(), _BACKEND)
+
+
+def _pem(cert):
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def _write(directory, name, data):
+    path = os.path.join(directory, name)
+    with open(path, "wb") as handle:
+        handle.write(data)
+    return path
+
+
+class CA(object):
+    """A throwaway certificate authority (RSA 2048) writing under ``directory``.
+
+    ``cert_path`` is its certificate (PEM): the file a client trusts.
+    """
+
+    def __init__(self, directory, name=u"secureshim test CA"):
+        self.directory = str(directory)
+        self.name = _name(name)
+        self.key = _rsa(2048)
+        cert = _certificate(self.name, self.key, self.name, self.key, (-2, 60))
+        self.cert_pem = _pem(cert)
+        self.cert_path = _write(self.directory, "ca-%x.pem" % cert.serial_number, self.cert_pem)
+
+    def issue(self, names, days=(-1, 30), common_name=None, bits=2048):
+        """A server certificate for ``names`` (DNS names or IP literals).
+
+        ``days`` is the validity window (start, end) in days from now; the
+        common name defaults to the first name. Returns a ``Leaf``.
+        """
+        return _issue(self.directory, names, days, common_name, bits, self)
+
+
+def self_signed(directory, names, days=(-1, 30), common_name=None, bits=2048):
+    """Like ``CA.issue``, but the certificate signs itself (and is no CA)."""
+    return _issue(str(directory), names, days, common_name, bits, None)
+
+
+def _issue(directory, names, days, common_name, bits, ca):
+    key = _leaf_key(bits)
+    subject = _name(common_name or names[0])
+    if ca is None:
+        issuer_name, issuer_key, chain = subject, key, b""
+    else:
+        issuer_name, issuer_key, chain = ca.name, ca.key, ca.cert_pem
+    cert = _certificate(subject, key, issuer_name, issuer_key, days, names)
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    path = _write(directory, "leaf-%x.pem" % cert.serial_number, _pem(cert) + chain + key_pem)
+    return Leaf(path, bits)
+
+
+class PKI(object):
+    """The bad-server matrix: a trusted CA (``ca_file``), an untrusted one,
+    and a leaf per scenario, all naming ``HOSTNAME`` as their common name."""
+
+    def __init__(self, directory):
+        directory = str(directory)
+        ca = CA(directory)
+        other = CA(directory, name=u"secureshim untrusted CA")
+        self.ca_file = ca.cert_path
+        good = [HOSTNAME, u"localhost", u"127.0.0.1"]
+
+        def issue(names, days=(-1, 30), bits=2048, issuer=ca):
+            return issuer.issue(names, days, common_name=HOSTNAME, bits=bits)
+
+        self.leaves = {
+            "good": issue(good),
+            "expired": issue(good, days=(-30, -1)),
+            "not_yet_valid": issue(good, days=(1, 30)),
+            "wrong_hostname": issue([u"other.test"]),
+            "self_signed": self_signed(directory, good, common_name=HOSTNAME),
+            "untrusted_root": issue(good, issuer=other),
+            "ip_mismatch": issue([u"127.0.0.2"]),
+            "rsa1024": issue(good, bits=1024),
+        }
+        self.leaves["tls1_0"] = self.leaves["tls1_1"] = self.leaves["good"]
+
+    def server(self, scenario):
+        """A running ``Server`` for ``scenario``."""
+        return Server(self.leaves[scenario], tls_version=_OLD_PROTOCOLS.get(scenario))
 
 
 # --- servers ------------------------------------------------------------------
@@ -196,33 +270,38 @@ def permissive_ciphers(context):
     context.set_ciphers("DEFAULT:@SECLEVEL=0")
 
 
-def server_context(scenario, pki):
-    certfile, keyfile = pki.files[scenario]
+def server_context(leaf, tls_version=None):
+    """A server context presenting ``leaf``; ``tls_version`` ("TLSv1",
+    "TLSv1_1") makes it speak that protocol version only."""
     with warnings.catch_warnings():
         # 3.10+ deprecates PROTOCOL_TLS, TLS 1.0/1.1 and their constants.
         warnings.simplefilter("ignore", DeprecationWarning)
-        old = _OLD_PROTOCOLS.get(scenario)
-        if hasattr(ssl, "PROTOCOL_TLS_SERVER") and hasattr(ssl, "TLSVersion"):
+        if hasattr(ssl, "PROTOCOL_TLS_SERVER") and hasattr(ssl, "TLSVersion"):  # 3.7+
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            if old is not None:
-                version = getattr(ssl.TLSVersion, old)
-                context.minimum_version = version
-                context.maximum_version = version
+            if tls_version is not None:
+                context.minimum_version = getattr(ssl.TLSVersion, tls_version)
+                context.maximum_version = getattr(ssl.TLSVersion, tls_version)
         else:  # 2.7 and 3.6: one PROTOCOL_* constant per version
-            protocol = ssl.PROTOCOL_SSLv23 if old is None else getattr(ssl, "PROTOCOL_" + old)
-            context = ssl.SSLContext(protocol)
-        if old is not None or scenario == "rsa1024":
+            name = "PROTOCOL_SSLv23" if tls_version is None else "PROTOCOL_" + tls_version
+            context = ssl.SSLContext(getattr(ssl, name))
+        if tls_version is not None or leaf.bits < 2048:
             permissive_ciphers(context)
-        context.load_cert_chain(certfile, keyfile)
+        context.load_cert_chain(leaf.path)
     return context
 
 
 class Server(object):
-    """A TLS server for one scenario on 127.0.0.1, in a daemon thread."""
+    """A TLS server for ``leaf`` on 127.0.0.1, running from construction.
 
-    def __init__(self, scenario, pki):
-        self.scenario = scenario
-        self.context = server_context(scenario, pki)
+    Each connection is handshaken, sent ``greeting`` (if any), read up to
+    the end of an HTTP request head, answered with ``RESPONSE`` if there
+    was one, and closed; its record (a dict: handshake, sni, version,
+    request, error) then goes to ``records``.
+    """
+
+    def __init__(self, leaf, tls_version=None, greeting=None):
+        self.context = server_context(leaf, tls_version)
+        self.greeting = greeting
         self._sni = []
         if hasattr(self.context, "sni_callback"):  # 3.7+
             self.context.sni_callback = self._on_sni
@@ -235,9 +314,15 @@ class Server(object):
         self._listener.settimeout(0.2)
         self.port = self._listener.getsockname()[1]
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="tls-" + scenario)
+        self._thread = threading.Thread(target=self._run, name="tls-server-%d" % self.port)
         self._thread.daemon = True
         self._thread.start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
 
     def _on_sni(self, sslobj, name, context):
         self._sni.append(name)
@@ -248,8 +333,6 @@ class Server(object):
                 conn, _ = self._listener.accept()
             except socket.timeout:
                 continue
-            except (socket.error, OSError):
-                break
             self._handle(conn)
 
     def _handle(self, conn):
@@ -262,6 +345,8 @@ class Server(object):
             record["handshake"] = True
             record["version"] = tls.version() if hasattr(tls, "version") else None
             record["sni"] = self._sni[0] if self._sni else None
+            if self.greeting:
+                tls.sendall(self.greeting)
             data = b""
             while b"\r\n\r\n" not in data and len(data) < 65536:
                 chunk = tls.recv(4096)
@@ -296,14 +381,28 @@ class Server(object):
     def next_record(self):
         return self.records.get(timeout=TIMEOUT)
 
-    def close(self, join=True):
+    def stop(self):
+        """Ask the thread to stop after the connection in hand; see ``close``."""
         self._stop.set()
-        self._listener.close()
-        if join:
-            self.join()
 
-    def join(self):
-        self._thread.join(TIMEOUT)
+    def close(self):
+        """Stop and join the thread, then close the listening socket."""
+        self.stop()
+        # Each step of a connection has TIMEOUT; a thread still alive after
+        # a few of them is stuck, and a leak the test run should see.
+        self._thread.join(4 * TIMEOUT)
+        self._listener.close()
+        if self._thread.is_alive():
+            raise RuntimeError("the TLS server on port %d did not stop" % self.port)
+
+
+def close_all(servers):
+    """Close ``servers``, waiting for their threads together."""
+    servers = list(servers)
+    for server in servers:
+        server.stop()
+    for server in servers:
+        server.close()
 
 
 def connect(context, port, hostname, request=True):
