@@ -1,7 +1,7 @@
 """Run every benchmarks/bench_*.py and write docs/benchmarks.md.
 
     python benchmarks/run_all.py                      # this interpreter
-    python benchmarks/run_all.py --python python2.7 --python python3.11
+    python benchmarks/run_all.py --python python2.7 --python python3.6 --python python3.11
 
 Each benchmark runs in its own process (so that one's imports and forced
 tiers cannot affect another) and prints a markdown table with its ratios
