@@ -541,6 +541,46 @@ def test_openssl_tier_reports_digests_libcrypto_cannot_run():
         assert lib.get_error() == 0
 
 
+@needs_libcrypto
+def test_openssl_tier_empties_the_error_queue_hashlib_new_fills(monkeypatch):
+    # PyPy's hashlib.new("md4") under OpenSSL 3 raises ValueError and leaves
+    # the reasons in the error queue (CPython's takes them out); the openssl
+    # tier asks hashlib.new first, so it empties the queue itself. Emulated
+    # with a hashlib.new that fails as PyPy's does, on every interpreter.
+    import ctypes
+
+    path = _pbkdf2.libcrypto_path()
+    cdll = ctypes.CDLL(None if path == sys.executable else path)
+    fetch = getattr(cdll, "EVP_MD_fetch", None)
+    if fetch is None:
+        pytest.skip("libcrypto has no EVP_MD_fetch (OpenSSL before 3.0) to fail with")
+    fetch.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
+    fetch.restype = ctypes.c_void_p
+    real_new = hashlib.new
+
+    def new(name, *args):
+        if name == "secureshim-refused":
+            assert fetch(None, b"secureshim-refused", None) is None
+            raise ValueError("unsupported hash type " + name)
+        return real_new(name, *args)
+
+    # The first "unsupported" error asks CPython's C function for its class,
+    # which empties the queue by itself: ask it before, not in between.
+    _pbkdf2._unsupported("bogus")
+    monkeypatch.setattr(hashlib, "new", new)
+    lib = _pbkdf2._libcrypto()[0]
+    assert lib.get_error() == 0
+    with pytest.raises(ValueError) as info:
+        openssl_pbkdf2_hmac("secureshim-refused", b"pw", b"salt", 1)
+    assert "unsupported hash type secureshim-refused" in str(info.value)
+    assert lib.get_error() == 0
+    # The emulation does fill the queue.
+    with pytest.raises(ValueError):
+        hashlib.new("secureshim-refused")
+    assert lib.get_error() != 0
+    lib.clear_errors()
+
+
 # --------------------------------------------------------------------------
 # Argument types.
 

@@ -282,6 +282,10 @@ class _LibCrypto(object):
         try:
             hashlib.new(name)
         except ValueError:
+            # PyPy's hashlib.new (OpenSSL through cffi) leaves the reasons
+            # for refusing a digest, such as md4 under OpenSSL 3, in the
+            # queue that ours shares; CPython's _hashlib takes them out.
+            self.clear_errors()
             raise _unsupported(name)
         openssl_name = _OPENSSL_NAMES.get(name, name)
         encoded = openssl_name if PY2 else openssl_name.encode("utf-8")
