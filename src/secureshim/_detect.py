@@ -27,10 +27,11 @@ HAS_COMPARE_DIGEST = hasattr(hmac, "compare_digest")
 # without OpenSSL, which lost CPython's pure-Python fallback.
 HAS_PBKDF2_HMAC = hasattr(hashlib, "pbkdf2_hmac")
 
-# OpenSSL-backed when it is _hashlib's C function; CPython 2.7.8+ and 3.4-3.11
-# built against an OpenSSL without PKCS5_PBKDF2_HMAC (or with it hidden, as
-# pyenv's 2.7.18 and 3.6.15 here) substitute a slow pure-Python loop
-# defined in hashlib.py itself.
+# OpenSSL-backed when it is _hashlib's C function, or PyPy's, which calls
+# OpenSSL's PKCS5_PBKDF2_HMAC through cffi and is a built-in function too
+# (PyPy 7.3). CPython 2.7.8+ and 3.4-3.11 built against an OpenSSL without
+# PKCS5_PBKDF2_HMAC (or with it hidden, as pyenv's 2.7.18 and 3.6.15 here)
+# substitute a slow pure-Python loop defined in hashlib.py itself.
 PBKDF2_HMAC_OPENSSL = HAS_PBKDF2_HMAC and isinstance(
     getattr(hashlib, "pbkdf2_hmac", None), _BUILTIN
 )

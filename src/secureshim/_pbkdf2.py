@@ -5,9 +5,10 @@ Tiers, best first:
 ``native``
     ``hashlib.pbkdf2_hmac`` when it is ``_hashlib``'s C function, that is
     OpenSSL's ``PKCS5_PBKDF2_HMAC`` (2.7.8+ and 3.4+ built against an
-    OpenSSL that has it). CPython's own pure-Python fallback, which 2.7.8+
-    and 3.4-3.11 put in ``hashlib`` when ``_hashlib`` lacks the function,
-    does not count: it is about 4x slower than OpenSSL.
+    OpenSSL that has it), or PyPy's, which calls the same OpenSSL function
+    through cffi. CPython's own pure-Python fallback, which 2.7.8+ and
+    3.4-3.11 put in ``hashlib`` when ``_hashlib`` lacks the function, does
+    not count: it is about 4x slower than OpenSSL.
 ``openssl``
     The same libcrypto function called through ``ctypes``: the libcrypto
     that the interpreter's ``_hashlib`` or ``_ssl`` links, else the system
@@ -25,10 +26,13 @@ Tiers, best first:
     calls and an ``append``. Warns at first use: still about 3x slower
     than OpenSSL, so a time budget buys fewer iterations.
 
-All tiers behave as OpenSSL-backed ``hashlib.pbkdf2_hmac`` does (3.10+):
+Errors: the ``native`` tier is the interpreter's own function, so its
+errors are the stdlib's by identity (PyPy's differ from CPython's for some
+bad input; docs/pbkdf2.md lists how). The ``openssl`` and ``python`` tiers
+follow one reference on every interpreter, CPython's C function (3.10+):
 the same argument types, checks in the same order and the same exception
-types; the ``openssl`` and ``python`` functions are always defined, so
-they can be tested beside the native one on every interpreter.
+types. Both are always defined, so they can be tested beside the native
+one on every interpreter.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -282,6 +286,10 @@ class _LibCrypto(object):
         try:
             hashlib.new(name)
         except ValueError:
+            # PyPy's hashlib.new (OpenSSL through cffi) leaves the reasons
+            # for refusing a digest, such as md4 under OpenSSL 3, in the
+            # queue that ours shares; CPython's _hashlib takes them out.
+            self.clear_errors()
             raise _unsupported(name)
         openssl_name = _OPENSSL_NAMES.get(name, name)
         encoded = openssl_name if PY2 else openssl_name.encode("utf-8")
