@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run the whole test matrix: CPython 2.7 and 3.6-3.13 from pyenv, plus the
-# lint and typing environments. Extra arguments go to tox (e.g. -e py311).
+# Run the whole test matrix: CPython 2.7 and 3.6-3.13 from pyenv, PyPy when
+# pypy3 is installed, plus the lint, typing and packaging environments.
+# Extra arguments go to tox (e.g. -e py311).
 #
 # tox cannot find pyenv's interpreters through its shims, so every installed
 # version's bin directory goes on PATH; a missing interpreter is an error.
@@ -25,5 +26,20 @@ if [ ! -x "$venv/bin/tox" ]; then
     python3.11 -m venv "$venv"
     "$venv/bin/python" -m pip install -q --upgrade pip
     "$venv/bin/python" -m pip install -q "tox<4" "virtualenv<20.22"
+fi
+# PyPy is supported where it can be installed (Debian's pypy3, not pyenv):
+# a full run includes it when it is on PATH and says so when it is not.
+# A run restricted with -e or TOXENV is left as asked.
+restricted=no
+for arg in "$@"; do
+    case "$arg" in -e|-e*|--env|--env=*) restricted=yes ;; esac
+done
+if [ "$restricted" = no ] && [ -z "${TOXENV:-}" ]; then
+    if command -v pypy3 >/dev/null 2>&1; then
+        envs=$("$venv/bin/tox" -l | paste -sd, -)
+        exec "$venv/bin/tox" -e "$envs,pypy3" "$@"
+    fi
+    echo "test-matrix: pypy3 is not on PATH; PyPy is not tested" \
+         "(apt-get install pypy3 pypy3-venv)" >&2
 fi
 exec "$venv/bin/tox" "$@"
