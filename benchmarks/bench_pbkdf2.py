@@ -112,10 +112,12 @@ def compression_floor(name, iterations, rounds):
     if found is None:
         return None
     evp_digest = ctypes.CDLL(lib.path).EVP_Digest
-    evp_digest.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p,
+    evp_digest.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p,
                            ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
     evp_digest.restype = ctypes.c_int
-    data = b"\0" * (4 << 20)
+    # A ctypes buffer, not bytes: PyPy copies bytes into a new C buffer at
+    # every call, which would be timed with the digest.
+    data = ctypes.create_string_buffer(4 << 20)
     out = ctypes.create_string_buffer(64)
     best = None
     for _ in range(rounds):
