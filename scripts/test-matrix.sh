@@ -32,11 +32,20 @@ fi
 # A run restricted with -e or TOXENV is left as asked.
 restricted=no
 for arg in "$@"; do
-    case "$arg" in -e|-e*|--env|--env=*) restricted=yes ;; esac
+    case "$arg" in
+        --) break ;;  # the rest goes to pytest
+        --env|--env=*) restricted=yes ;;
+        --*) ;;
+        -*e*) restricted=yes ;;  # -e, -eENV, or combined as in -re
+    esac
 done
 if [ "$restricted" = no ] && [ -z "${TOXENV:-}" ]; then
     if command -v pypy3 >/dev/null 2>&1; then
         envs=$("$venv/bin/tox" -l | paste -sd, -)
+        case "$envs" in
+            *py311*) ;;
+            *) echo "test-matrix: tox -l listed no CPython envs: '$envs'" >&2; exit 1 ;;
+        esac
         exec "$venv/bin/tox" -e "$envs,pypy3" "$@"
     fi
     echo "test-matrix: pypy3 is not on PATH; PyPy is not tested" \

@@ -26,17 +26,55 @@ def run_benchmark(name, *args):
         cwd=ROOT,
         env=env,
     )
-    out = proc.communicate()[0].decode("utf-8", "replace")
+    if sys.version_info[0] > 2:  # no communicate(timeout=) on 2.7
+        try:
+            out = proc.communicate(timeout=300)[0]
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise AssertionError("%s did not finish in 300 s" % name)
+    else:
+        out = proc.communicate()[0]
+    out = out.decode("utf-8", "replace")
     assert proc.returncode == 0, out
     return out
 
 
+def _times_table(out):
+    """``{digest: {column: cell}}`` from bench_pbkdf2's first table."""
+    lines = [line for line in out.splitlines() if line.startswith("| ")]
+    headers = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    rows = {}
+    for line in lines[1:4]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        rows[cells[0]] = dict(zip(headers, cells))
+    return rows
+
+
 def test_bench_pbkdf2_runs_and_its_contenders_agree():
+    from secureshim import _pbkdf2
+
     out = run_benchmark("bench_pbkdf2.py", "--iterations", "3", "--rounds", "1")
-    for digest in ("sha1", "sha256", "sha512"):
-        assert "\n| %s | " % digest in out
-    assert "compression floor" in out
+    rows = _times_table(out)
+    assert sorted(rows) == ["sha1", "sha256", "sha512"]
+    for cells in rows.values():
+        assert cells["openssl tier" if _pbkdf2.libcrypto_path() else "python tier"] != "n/a"
+        assert cells["python tier"].endswith(("s", "ms"))
+        # The floor is measured wherever the openssl tier can run.
+        assert (cells["compression floor"] != "n/a") == (_pbkdf2.libcrypto_path() is not None)
     assert "largest possible speed-up" in out
+
+
+def test_bench_pbkdf2_times_the_other_c_libraries_it_finds():
+    import ctypes.util
+
+    out = run_benchmark("bench_pbkdf2.py", "--iterations", "3", "--rounds", "1")
+    rows = _times_table(out)
+    for library, soname in (("libgcrypt", "gcrypt"), ("nettle", "nettle")):
+        if ctypes.util.find_library(soname):
+            assert all(cells[library] != "n/a" for cells in rows.values()), out
+        else:
+            assert library not in rows["sha1"]
 
 
 @pytest.mark.parametrize("iterations", ["1", "2", "130"])

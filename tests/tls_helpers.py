@@ -333,6 +333,13 @@ class Server(object):
                 conn, _ = self._listener.accept()
             except socket.timeout:
                 continue
+            except (socket.error, OSError) as exc:
+                # EMFILE, ECONNABORTED...: a record makes the failure show
+                # in the test that waits for one, instead of a dead thread
+                # and handshake timeouts.
+                self.records.put({"handshake": False, "sni": None, "version": None,
+                                  "request": b"", "error": "accept: %r" % (exc,)})
+                continue
             self._handle(conn)
 
     def _handle(self, conn):
@@ -401,8 +408,15 @@ def close_all(servers):
     servers = list(servers)
     for server in servers:
         server.stop()
+    failures = []
     for server in servers:
-        server.close()
+        # Every server is closed even when one of them is stuck.
+        try:
+            server.close()
+        except RuntimeError as exc:
+            failures.append(str(exc))
+    if failures:
+        raise RuntimeError("; ".join(failures))
 
 
 def connect(context, port, hostname, request=True):
