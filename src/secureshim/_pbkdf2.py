@@ -23,8 +23,9 @@ Tiers, best first:
     iteration, and the XOR of the U_i is not done one digest at a time:
     the digests of a chunk are joined, turned into one integer and folded
     in halves, so the per-iteration Python work is the six digest-object
-    calls and an ``append``. Warns at first use: still about 3x slower
-    than OpenSSL, so a time budget buys fewer iterations.
+    calls and an ``append``. Warns at first use: still 2-3x slower than
+    OpenSSL on CPython (10x or more on PyPy, whose digest objects go
+    through cffi), so a time budget buys fewer iterations.
 
 Errors: the ``native`` tier is the interpreter's own function, so its
 errors are the stdlib's by identity (PyPy's differ from CPython's for some
@@ -453,7 +454,8 @@ def _openssl(hash_name, password, salt, iterations, dklen, python_fallback):
             _warn.armed(
                 "pbkdf2_hmac:" + name,
                 "pbkdf2_hmac: this libcrypto has no %s digest, so secureshim's "
-                "python tier (pure Python, about 3x slower than OpenSSL) "
+                "python tier (pure Python: 2-3x slower than OpenSSL on CPython, "
+                "10x or more on PyPy) "
                 "derives %s keys. Fix: use a digest OpenSSL provides, such as "
                 "sha256." % (name, name),
                 DegradedSecurityWarning,
@@ -644,8 +646,9 @@ if TIER == "python":
     _first_use = _warn.arm(
         "pbkdf2_hmac",
         "pbkdf2_hmac: secureshim's python tier (pure Python) is in use because "
-        "%s; it is about 3x slower than OpenSSL, so the same time budget buys "
-        "fewer iterations and weaker keys. Fix: %s." % (_reason, _fix),
+        "%s; it is 2-3x slower than OpenSSL on CPython (10x or more on PyPy), "
+        "so the same time budget buys fewer iterations and weaker keys. "
+        "Fix: %s." % (_reason, _fix),
         DegradedSecurityWarning,
     )
 else:
