@@ -111,9 +111,9 @@ def compression_floor(name, iterations, rounds):
     found = lib.digest(name) if lib is not None else None
     if found is None:
         return None
-    # When libcrypto is linked into the interpreter itself, its path is the
-    # executable, which dlopen refuses; CDLL(None) is the program's symbols.
-    evp_digest = ctypes.CDLL(None if lib.path == sys.executable else lib.path).EVP_Digest
+    # Indexing gives a function object of our own, so the argtypes set here
+    # do not touch the tier's shared handle.
+    evp_digest = lib.cdll["EVP_Digest"]
     evp_digest.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p,
                            ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
     evp_digest.restype = ctypes.c_int

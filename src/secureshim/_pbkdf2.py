@@ -234,6 +234,9 @@ class _LibCrypto(object):
         import ctypes
 
         self.path = path
+        # The handle itself: for a libcrypto built into the executable,
+        # ``path`` names the executable, which dlopen cannot open again.
+        self.cdll = cdll
         self._ctypes = ctypes
         # Missing symbols raise AttributeError: the caller falls through.
         pbkdf2 = cdll.PKCS5_PBKDF2_HMAC
