@@ -234,17 +234,18 @@ def main(argv=None):
             contenders.append(("passlib", lambda n=name: passlib_pbkdf2(
                 n, PASSWORD, SALT, iterations)))
         contenders.append(("naive", lambda n=name: naive_pbkdf2(n, PASSWORD, SALT, iterations)))
+        expected = _pbkdf2.python_pbkdf2_hmac(name, PASSWORD, SALT, iterations)
+        for label, func in contenders:
+            assert func() == expected, label
         for label, func in sorted(peers.items()):
             try:
-                func(name, PASSWORD, SALT, iterations)
+                key = func(name, PASSWORD, SALT, iterations)
             except RuntimeError as exc:
                 print("- %s left out: %s" % (label, exc))
                 del peers[label]
                 continue
+            assert key == expected, label
             contenders.append((label, lambda n=name, f=func: f(n, PASSWORD, SALT, iterations)))
-        expected = _pbkdf2.python_pbkdf2_hmac(name, PASSWORD, SALT, iterations)
-        for label, func in contenders:
-            assert func() == expected, label
         times = best_of_interleaved(contenders, args.rounds)
         floor = compression_floor(name, iterations, 25)
         if floor is not None:

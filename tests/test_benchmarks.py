@@ -51,10 +51,16 @@ def _times_table(out):
     return rows
 
 
-def test_bench_pbkdf2_runs_and_its_contenders_agree():
+@pytest.fixture(scope="module")
+def pbkdf2_output():
+    """One small run of bench_pbkdf2, which the tests below read."""
+    return run_benchmark("bench_pbkdf2.py", "--iterations", "3", "--rounds", "1")
+
+
+def test_bench_pbkdf2_runs_and_its_contenders_agree(pbkdf2_output):
     from secureshim import _pbkdf2
 
-    out = run_benchmark("bench_pbkdf2.py", "--iterations", "3", "--rounds", "1")
+    out = pbkdf2_output
     rows = _times_table(out)
     assert sorted(rows) == ["sha1", "sha256", "sha512"]
     for cells in rows.values():
@@ -65,10 +71,10 @@ def test_bench_pbkdf2_runs_and_its_contenders_agree():
     assert "largest possible speed-up" in out
 
 
-def test_bench_pbkdf2_times_the_other_c_libraries_it_finds():
+def test_bench_pbkdf2_times_the_other_c_libraries_it_finds(pbkdf2_output):
     import ctypes.util
 
-    out = run_benchmark("bench_pbkdf2.py", "--iterations", "3", "--rounds", "1")
+    out = pbkdf2_output
     rows = _times_table(out)
     for library, soname in (("libgcrypt", "gcrypt"), ("nettle", "nettle")):
         if ctypes.util.find_library(soname):
