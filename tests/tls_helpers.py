@@ -290,6 +290,11 @@ def server_context(leaf, tls_version=None):
     return context
 
 
+def _record(error=None):
+    """What a ``Server`` records of one connection, before anything happened."""
+    return {"handshake": False, "sni": None, "version": None, "request": b"", "error": error}
+
+
 class Server(object):
     """A TLS server for ``leaf`` on 127.0.0.1, running from construction.
 
@@ -337,15 +342,14 @@ class Server(object):
                 # EMFILE, ECONNABORTED...: a record makes the failure show
                 # in the test that waits for one, instead of a dead thread
                 # and handshake timeouts.
-                self.records.put({"handshake": False, "sni": None, "version": None,
-                                  "request": b"", "error": "accept: %r" % (exc,)})
+                self.records.put(_record(error="accept: %r" % (exc,)))
                 continue
             self._handle(conn)
 
     def _handle(self, conn):
         conn.settimeout(TIMEOUT)
         del self._sni[:]
-        record = {"handshake": False, "sni": None, "version": None, "request": b"", "error": None}
+        record = _record()
         tls = None
         try:
             tls = self.context.wrap_socket(conn, server_side=True)
