@@ -43,6 +43,18 @@ def run_cli(args, env=None):
     )
 
 
+def validated_json(result):
+    """The JSON report a ``run_cli(["--json"])`` printed, checked against the schema."""
+    data = json.loads(result.out)
+    schema_check.validate(data, report_schema())
+    return data
+
+
+def primitive_entry(data, name):
+    """The report's entry for the primitive ``name``."""
+    return [e for e in data["primitives"] if e["name"] == name][0]
+
+
 @pytest.fixture(scope="module")
 def report():
     return _diagnostics.collect()
@@ -207,8 +219,7 @@ def test_openssl_flavour(text, expected):
 
 def test_json_output_matches_the_schema_and_the_exit_code():
     result = run_cli(["--json"])
-    data = json.loads(result.out)
-    schema_check.validate(data, report_schema())
+    data = validated_json(result)
     schema_check.validate(data, load_schema())  # the file's own oneOf
     assert result.returncode == data["exit_code"] == _diagnostics.EXIT_CODES[data["verdict"]]
     assert result.err == ""
@@ -311,9 +322,8 @@ def test_insecure_wins_over_degraded(report):
 
 def test_forced_degraded_tier_makes_the_verdict_degraded():
     result = run_cli(["--json"], env={"SECURESHIM_FORCE": "compare_digest=python"})
-    data = json.loads(result.out)
-    schema_check.validate(data, report_schema())
-    entry = [e for e in data["primitives"] if e["name"] == "compare_digest"][0]
+    data = validated_json(result)
+    entry = primitive_entry(data, "compare_digest")
     assert entry["tier"] == "python" and entry["forced"] and entry["degraded"]
     assert "SECURESHIM_FORCE" in entry["reason"]
     assert entry["warnings"] and entry["warnings"][0].endswith("Fix: unset SECURESHIM_FORCE.")
@@ -325,9 +335,8 @@ def test_forced_degraded_tier_makes_the_verdict_degraded():
 
 def test_forced_pyopenssl_tls_tier_is_degraded_but_enforces_tls12():
     result = run_cli(["--json"], env={"SECURESHIM_FORCE": "create_default_context=pyopenssl"})
-    data = json.loads(result.out)
-    schema_check.validate(data, report_schema())
-    entry = [e for e in data["primitives"] if e["name"] == "create_default_context"][0]
+    data = validated_json(result)
+    entry = primitive_entry(data, "create_default_context")
     assert entry["tier"] == "pyopenssl" and entry["forced"] and entry["degraded"]
     assert "pyOpenSSL" in entry["reason"]
     context = data["tls"]["default_context"]
@@ -345,9 +354,8 @@ def test_forced_legacy_tls_tier_reports_its_real_floor():
         assert result.returncode != 0
         assert "create_default_context=legacy cannot run on this interpreter" in result.err
         return
-    data = json.loads(result.out)
-    schema_check.validate(data, report_schema())
-    entry = [e for e in data["primitives"] if e["name"] == "create_default_context"][0]
+    data = validated_json(result)
+    entry = primitive_entry(data, "create_default_context")
     assert entry["tier"] == "legacy" and entry["degraded"]
     assert any("SNI" in message for message in entry["warnings"])
     # It keeps minimum_version but cannot enforce it: the options decide.
@@ -360,9 +368,9 @@ def test_forced_legacy_tls_tier_reports_its_real_floor():
 
 def test_forced_fd_urandom_is_reported_as_its_source():
     result = run_cli(["--json"], env={"SECURESHIM_FORCE": "urandom=fd"})
-    data = json.loads(result.out)
+    data = validated_json(result)
     assert data["urandom"]["source"] == "secureshim fd"
-    entry = [e for e in data["primitives"] if e["name"] == "urandom"][0]
+    entry = primitive_entry(data, "urandom")
     assert entry["tier"] == "fd"
     assert entry["degraded"] == _detect.URANDOM_IS_C
 

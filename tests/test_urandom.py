@@ -154,7 +154,6 @@ def test_descriptor_closed_behind_its_back():
         import os
         from secureshim import _urandom
         assert len(_urandom.fd_urandom(16)) == 16
-        old = _urandom._state.opened[0]
         os.closerange(3, 1024)
         assert len(_urandom.fd_urandom(16)) == 16
         assert _urandom._state.opened[0] >= 0
