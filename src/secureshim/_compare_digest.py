@@ -23,6 +23,7 @@ import hmac
 import sys
 
 from . import _detect, _warn
+from ._compat import exact
 from .exceptions import DegradedSecurityWarning
 
 MYPY = False
@@ -72,7 +73,11 @@ if sys.version_info[0] == 2:
         # 2.7's native compare_digest accepts any two unicode strings and
         # compares their internal representation; so does this.
         if isinstance(a, unicode) and isinstance(b, unicode):  # noqa: F821
-            return a.encode("unicode_internal"), b.encode("unicode_internal")
+            # exact(): a subclass's own encode() must not decide the value.
+            return (
+                unicode.encode(exact(a, unicode), "unicode_internal"),  # noqa: F821
+                unicode.encode(exact(b, unicode), "unicode_internal"),  # noqa: F821
+            )
         try:
             return memoryview(a).tobytes(), memoryview(b).tobytes()
         except TypeError:
@@ -93,7 +98,9 @@ else:
         # type: (Any, Any) -> Tuple[bytes, bytes]
         if isinstance(a, str) and isinstance(b, str):
             try:
-                return a.encode("ascii"), b.encode("ascii")
+                # exact(): a subclass's own encode() must not decide the
+                # value that is compared.
+                return str.encode(exact(a, str), "ascii"), str.encode(exact(b, str), "ascii")
             except UnicodeEncodeError:
                 raise TypeError(
                     "comparing strings with non-ASCII characters is not supported"

@@ -8,6 +8,10 @@ from __future__ import absolute_import, division, print_function
 
 import sys
 
+MYPY = False
+if MYPY:  # pragma: no cover
+    from typing import Any  # noqa: F401
+
 PY2 = sys.version_info[0] == 2
 
 if sys.version_info[0] == 2:
@@ -16,3 +20,18 @@ if sys.version_info[0] == 2:
 else:
     text_type = str
     integer_types = (int,)
+
+
+def exact(value, base):
+    # type: (Any, type) -> Any
+    """``value``, an instance of ``base`` or of a subclass, as exactly ``base``.
+
+    A subclass can override ``encode``, ``lower``, ``__getitem__`` and the
+    like, and so decide what its value looks like to whoever calls them;
+    ``base``'s own slot, called unbound, copies the underlying characters
+    whatever the subclass defines. Used wherever secureshim checks a value
+    it was handed.
+    """
+    if type(value) is base:
+        return value
+    return base.__getitem__(value, slice(None))  # type: ignore[attr-defined]

@@ -47,7 +47,7 @@ from binascii import hexlify, unhexlify
 from itertools import repeat
 
 from . import _detect, _warn
-from ._compat import PY2
+from ._compat import PY2, exact
 from .exceptions import DegradedSecurityWarning
 
 MYPY = False
@@ -92,12 +92,13 @@ def _hash_name(hash_name):
         # 2.7's "s" argument format: str, or unicode in the default (ASCII)
         # encoding; embedded NULs are a TypeError there.
         if isinstance(hash_name, unicode):  # noqa: F821
-            hash_name = hash_name.encode("ascii")
+            hash_name = unicode.encode(exact(hash_name, unicode), "ascii")  # noqa: F821
         if not isinstance(hash_name, str):
             raise TypeError(
                 "pbkdf2_hmac() argument 'hash_name' must be string, not %s"
                 % type(hash_name).__name__
             )
+        hash_name = exact(hash_name, str)
         if "\0" in hash_name:
             raise TypeError(
                 "pbkdf2_hmac() argument 'hash_name' must be string without "
@@ -109,6 +110,7 @@ def _hash_name(hash_name):
             "pbkdf2_hmac() argument 'hash_name' must be str, not %s"
             % type(hash_name).__name__
         )
+    hash_name = exact(hash_name, str)
     if "\0" in hash_name:
         raise ValueError("embedded null character")
     return hash_name
@@ -123,7 +125,9 @@ def _buffer(value):
         if isinstance(value, unicode):  # noqa: F821
             # "s*" encodes unicode in the default encoding; non-ASCII raises
             # UnicodeEncodeError, as there.
-            return value.encode("ascii")
+            # exact(): a unicode subclass's own encode() must not pick the
+            # password that is derived from.
+            return unicode.encode(exact(value, unicode), "ascii")  # noqa: F821
         if isinstance(value, (bytes, bytearray)):
             return bytes(value)
         try:
