@@ -8,8 +8,7 @@ import sys
 
 import pytest
 
-from secureshim import CertificateError, match_hostname
-from secureshim import _detect
+from secureshim import CertificateError, _detect, match_hostname
 from secureshim import _match_hostname as mh
 from secureshim._compare_digest import python_compare_digest
 from secureshim._pbkdf2 import openssl_pbkdf2_hmac, python_pbkdf2_hmac

@@ -23,7 +23,7 @@ else:
 
 
 def exact(value, base):
-    # type: (Any, type) -> Any
+    # type: (Any, Any) -> Any
     """``value``, an instance of ``base`` or of a subclass, as exactly ``base``.
 
     A subclass can override ``encode``, ``lower``, ``__getitem__`` and the
@@ -34,4 +34,4 @@ def exact(value, base):
     """
     if type(value) is base:
         return value
-    return base.__getitem__(value, slice(None))  # type: ignore[attr-defined]
+    return base.__getitem__(value, slice(None))

@@ -110,10 +110,10 @@ def _hash_name(hash_name):
             "pbkdf2_hmac() argument 'hash_name' must be str, not %s"
             % type(hash_name).__name__
         )
-    hash_name = exact(hash_name, str)
-    if "\0" in hash_name:
+    name = exact(hash_name, str)  # type: str
+    if "\0" in name:
         raise ValueError("embedded null character")
-    return hash_name
+    return name
 
 
 def _buffer(value):
