@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 import gc
 import math
 import os
+import platform
 import random
 import sys
 import time
@@ -112,7 +113,17 @@ def test_harness_detects_a_tens_of_nanoseconds_leak_at_32_bytes():
     assert abs(t) > 10, t
 
 
+# The leak shown here is CPython's: long_normalize() in
+# Objects/longobject.c walks down from the top digit, so an XOR that is zero
+# at the top costs more. PyPy's rbigint under its JIT measured anywhere from
+# |t| = 4 to |t| = 20 for the same seed in separate runs here (PyPy 7.3.11),
+# so it is no fixed yardstick for the harness; the small-leak test above is
+# the harness's check on PyPy.
 @pytest.mark.skipif(sys.version_info[0] == 2, reason="2.7 has no int.from_bytes")
+@pytest.mark.skipif(
+    platform.python_implementation() != "CPython",
+    reason="the int-XOR leak measured is CPython's long normalisation",
+)
 def test_harness_detects_the_plain_int_xor_leak_at_4k():
     t = measure(_plain_int_xor, 4096, 20000, seed=2)
     assert abs(t) > 10, t
