@@ -129,6 +129,15 @@ def test_harness_detects_the_plain_int_xor_leak_at_4k():
     assert abs(t) > 10, t
 
 
+# On PyPy (7.3.11) this harness is no measure of the code: its own control,
+# PyPy's native hmac.compare_digest, measured |t| = 11 to 14 at 32 bytes
+# here, and the python tier anywhere from -20 to +20 between runs, as the
+# JIT's traces differ. PyPy has had hmac.compare_digest in every release,
+# so the python tier runs there only when forced.
+@pytest.mark.skipif(
+    platform.python_implementation() != "CPython",
+    reason="the harness's native control is not flat under PyPy's JIT",
+)
 @pytest.mark.parametrize("size,samples", [(32, 60000), (4096, 20000)])
 def test_python_tier_time_does_not_depend_on_difference_position(size, samples):
     t = measure(python_compare_digest, size, samples, seed=size)
