@@ -3,10 +3,11 @@
 Target (3.11): at most 3 ms more. Fresh interpreters, interleaved, median
 of many runs; ``-S`` is not used, so site's own cost is in both.
 
-    python benchmarks/bench_import.py
+    python benchmarks/bench_import.py [--rounds N]
 """
 from __future__ import absolute_import, division, print_function
 
+import argparse
 import os
 import subprocess
 import sys
@@ -26,7 +27,10 @@ def _run(code):
     subprocess.check_call([sys.executable, "-c", code], env=env)
 
 
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=41)
+    args = parser.parse_args(argv)
     # Installed packages have bytecode; a source tree under
     # PYTHONDONTWRITEBYTECODE would be timed compiling instead.
     import compileall
@@ -38,7 +42,7 @@ def main():
         ("import secureshim", lambda: _run("import secureshim")),
         ("import ssl", lambda: _run("import ssl")),
     ]
-    times = interleave(contenders, number=1, rounds=41)
+    times = interleave(contenders, number=1, rounds=args.rounds)
     base = times["import hashlib, hmac, os"]
     rows = [
         (name, "%.1f ms" % (times[name] * 1e3), "%+.1f ms" % ((times[name] - base) * 1e3))

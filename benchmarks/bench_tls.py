@@ -11,10 +11,11 @@ Target (issue 5): ``secureshim.create_default_context()`` costs at most
 1.05x ``ssl.create_default_context()`` in the same run. The pyopenssl and
 legacy tiers are shown for information where they can run.
 
-    python benchmarks/bench_tls.py
+    python benchmarks/bench_tls.py [--rounds N] [--pairs N]
 """
 from __future__ import absolute_import, division, print_function
 
+import argparse
 import os
 import ssl
 import sys
@@ -71,11 +72,16 @@ def paired_ratio(ours, theirs, pairs=201):
     return sorted(ratios)[len(ratios) // 2]
 
 
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=21)
+    parser.add_argument("--pairs", type=int, default=201)
+    args = parser.parse_args(argv)
     contenders = _contenders()
-    times = interleave(contenders, number=3, rounds=21)
+    times = interleave(contenders, number=3, rounds=args.rounds)
     base = times["ssl.create_default_context"]
-    ratio = paired_ratio(secureshim.create_default_context, ssl.create_default_context)
+    ratio = paired_ratio(secureshim.create_default_context, ssl.create_default_context,
+                         pairs=args.pairs)
     rows = []
     for name, _ in contenders:
         if name.startswith("secureshim"):

@@ -1,12 +1,14 @@
 """The benchmark scripts still run, and their contenders still agree.
 
 They measure the performance targets, so a broken one hides a regression.
-Each runs here with tiny parameters; the timings are not looked at (no timed
-assertions in tests). ``bench_pbkdf2`` checks that every contender, the
-other C libraries included, derives the same key before timing it.
+Each of the six runs here with tiny parameters; the timings are not looked
+at (no timed assertions in tests), only the shape of what is printed.
+``bench_pbkdf2`` and ``bench_compare_digest`` check that every contender
+gives the right answer before timing it, and exit non-zero when one does not.
 """
 from __future__ import absolute_import, division, print_function
 
+import hmac
 import os
 import subprocess
 import sys
@@ -93,3 +95,49 @@ def test_bench_pbkdf2_accepts_small_iteration_counts(iterations):
 def test_bench_match_hostname_runs():
     out = run_benchmark("bench_match_hostname.py", "--rounds", "1", "--number", "10")
     assert "targets met in" in out
+
+
+def _table_rows(out):
+    """The first markdown table's rows (header and separator left out)."""
+    lines = [line for line in out.splitlines() if line.startswith("|")]
+    assert len(lines) >= 3, out
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+
+
+def test_bench_compare_digest_runs_and_its_contenders_agree():
+    # The script exits non-zero when a contender gives a wrong answer.
+    out = run_benchmark("bench_compare_digest.py", "--rounds", "1", "--scale", "0.01")
+    rows = _table_rows(out)
+    assert [row[0] for row in rows] == ["32", "4096"]
+    for row in rows:
+        assert row[2].endswith("s") and row[3].endswith("s"), row  # python, zip/XOR
+        assert ("nan" in row[4]) == (not hasattr(hmac, "compare_digest")), row
+
+
+def test_bench_import_runs_and_times_each_command():
+    out = run_benchmark("bench_import.py", "--rounds", "1")
+    rows = _table_rows(out)
+    assert [row[0] for row in rows] == [
+        "python -c pass", "import hashlib, hmac, os", "import secureshim", "import ssl",
+    ]
+    assert rows[1][2] == "+0.0 ms"
+    for row in rows:
+        assert row[1].endswith(" ms"), row
+
+
+def test_bench_tls_runs_and_reports_the_paired_ratio():
+    out = run_benchmark("bench_tls.py", "--rounds", "1", "--pairs", "3")
+    rows = dict((row[0], row) for row in _table_rows(out))
+    assert rows["ssl.create_default_context"][2] == "1.000x"
+    ours = [row for name, row in rows.items() if name.startswith("secureshim (")]
+    assert len(ours) == 1 and "paired median" in ours[0][2], out
+    assert ours[0][3].endswith(("met", "NOT MET")), ours
+
+
+def test_bench_urandom_runs():
+    out = run_benchmark("bench_urandom.py")
+    rows = _table_rows(out)
+    sizes = [row[0] for row in rows]
+    assert "4096" in sizes, out
+    for row in rows:
+        assert row[1].endswith("s"), row
