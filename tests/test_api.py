@@ -87,24 +87,56 @@ def test_features_as_dict_lists_every_flag():
         assert flags[name] is getattr(features, name), name
 
 
-@pytest.mark.skipif(
-    sys.version_info < (3, 7),
-    reason="no module __getattr__ (PEP 562) before 3.7: ssl-dependent names "
-    "such as CertificateError load at import",
-)
-def test_import_does_not_import_ssl():
-    # backends() and the TLS names may import ssl; importing secureshim and
-    # using the hash and random primitives must not.
+def test_import_probes_nothing_and_loads_no_heavy_module():
+    # On every interpreter: importing secureshim chooses no tier and loads
+    # none of ssl, ctypes, subprocess or tempfile (beyond what the
+    # interpreter itself had loaded); the hash and random primitives load
+    # no ssl either.
     result = run_python(
         """
         import sys
+        import hashlib, hmac, os
+        before = set(sys.modules)
         import secureshim
+        from secureshim import _detect
+        heavy = ("ssl", "_ssl", "ctypes", "subprocess", "tempfile")
+        print(sorted(set(sys.modules) - before & set(heavy)))
+        print(sorted(_detect.CHOSEN))
         secureshim.compare_digest(b"a", b"a")
         secureshim.urandom(1)
-        print("ssl" in sys.modules)
+        print("ssl" in set(sys.modules) - before)
+        print(sorted(_detect.CHOSEN))
         """
     ).check()
-    assert result.out.strip() == "False"
+    assert result.out.split("\n")[:4] == [
+        "[]", "[]", "False", "['compare_digest', 'urandom']"
+    ]
+
+
+def test_lazy_names_behave_like_attributes():
+    # from-import, dir(), hasattr and identity with the stdlib's own
+    # objects, through the lazy package object on every interpreter.
+    result = run_python(
+        """
+        import hmac, pickle, ssl, sys
+        import secureshim
+        from secureshim import SSLContext, compare_digest, create_default_context
+        assert isinstance(secureshim, type(sys))
+        assert sys.modules["secureshim"] is secureshim
+        assert set(secureshim.__all__) <= set(dir(secureshim))
+        if secureshim.backends()["create_default_context"] == "native":
+            assert SSLContext is ssl.SSLContext
+            assert isinstance(create_default_context(), secureshim.SSLContext)
+        if secureshim.backends()["compare_digest"] == "native":
+            assert compare_digest is hmac.compare_digest
+        assert secureshim.compare_digest is compare_digest
+        assert pickle.loads(pickle.dumps(secureshim.CASource)) is secureshim.CASource
+        assert not hasattr(secureshim, "no_such_name")
+        from secureshim import _detect  # a submodule, not a lazy name
+        print("ok")
+        """
+    ).check()
+    assert result.out.strip() == "ok"
 
 
 def test_import_works_without_certifi_and_idna():

@@ -15,7 +15,7 @@ import pytest
 
 import secureshim
 from secureshim import __main__ as cli
-from secureshim import _detect, _diagnostics, features
+from secureshim import _detect, _diagnostics, _tier, features
 
 from . import schema_check
 from .conftest import run_python
@@ -82,7 +82,7 @@ def test_primitives_match_backends(report):
     assert set(chosen) <= set(entries)
     for name, tier in chosen.items():
         assert entries[name]["tier"] == tier
-        assert list(entries[name]["tiers"]) == list(_detect.TIERS[name])
+        assert list(entries[name]["tiers"]) == list(_tier.REGISTRY[name].names)
         assert entries[name]["reason"]
     # Nothing is forced here, and native tiers are never degraded.
     for entry in report["primitives"]:

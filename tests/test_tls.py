@@ -19,7 +19,7 @@ import warnings
 import pytest
 
 import secureshim
-from secureshim import _tls, _tls_base
+from secureshim import _tls_base, _tls_native
 
 from . import tls_helpers
 from .conftest import run_python
@@ -41,7 +41,7 @@ needs_legacy = pytest.mark.skipif(
     _tls_legacy is None, reason="ssl.wrap_socket was removed in Python 3.12"
 )
 
-TIER_FACTORIES = {"native": _tls.native_create_default_context}
+TIER_FACTORIES = {"native": _tls_native.native_create_default_context}
 if _tls_pyopenssl is not None:
     TIER_FACTORIES["pyopenssl"] = _tls_pyopenssl.pyopenssl_create_default_context
 if _tls_legacy is not None:
@@ -322,7 +322,7 @@ def test_urllib_refuses_a_bad_server(tier, pki, servers):
 # --- the contexts themselves --------------------------------------------------------
 
 def test_native_hardening_is_applied():
-    context = _tls.native_create_default_context()
+    context = _tls_native.native_create_default_context()
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname
     assert context.options & _tls_base.OP_NO_COMPRESSION
@@ -334,7 +334,7 @@ def test_native_hardening_is_applied():
 
 
 def test_native_server_context_does_not_require_client_certificates():
-    context = _tls.native_create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context = _tls_native.native_create_default_context(ssl.Purpose.CLIENT_AUTH)
     assert context.verify_mode == ssl.CERT_NONE
     assert not context.check_hostname
     assert context.options & _tls_base.OP_NO_COMPRESSION
@@ -402,7 +402,7 @@ def test_compat_context_keeps_the_stdlib_invariants(tier):
 # --- pyopenssl: the socket API --------------------------------------------------------
 
 def _native_peercert(pki, server):
-    context = _tls.native_create_default_context(cafile=pki.ca_file)
+    context = _tls_native.native_create_default_context(cafile=pki.ca_file)
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=tls_helpers.TIMEOUT)
     tls = context.wrap_socket(sock, server_hostname=HOSTNAME)
     try:

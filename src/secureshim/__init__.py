@@ -7,15 +7,12 @@ which. Weaker choices warn once, at first use, with a
 """
 from __future__ import absolute_import, division, print_function
 
-import importlib
+import os
 import sys
 
 from . import _detect
-from ._algorithms import algorithms_available, algorithms_guaranteed
-from ._compare_digest import compare_digest
-from ._inject import extract_from_stdlib, inject_into_stdlib
-from ._pbkdf2 import pbkdf2_hmac
-from ._urandom import urandom
+from ._compat import PY2
+from ._typing import TYPE_CHECKING
 from .exceptions import (
     DegradedSecurityWarning,
     InsecurePlatformWarning,
@@ -25,8 +22,7 @@ from .exceptions import (
     UnverifiedContextWarning,
 )
 
-MYPY = False
-if MYPY:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Dict, List  # noqa: F401
 
 __version__ = "0.1.0"
@@ -61,64 +57,64 @@ __all__ = [
 ]
 
 
-# Public names whose modules import ssl (13 ms on 3.11), mapped to the
-# private module that defines them. They load on first access through a
-# module __getattr__ (PEP 562, 3.7+); 2.7 and 3.6 have no module __getattr__
-# and load them at import.
+# Every other public name, mapped to the private module that defines it.
+# Each loads at its first access (see _Package), so that ``import
+# secureshim`` probes nothing and imports neither ssl nor ctypes. A
+# primitive's name is bound to its chosen tier (see _tier).
 _LAZY = {
+    "algorithms_available": "_algorithms",
+    "algorithms_guaranteed": "_algorithms",
+    "compare_digest": "_compare_digest",
+    "pbkdf2_hmac": "_pbkdf2",
+    "urandom": "_urandom",
     "match_hostname": "_match_hostname",
     "CertificateError": "_match_hostname",
     "create_default_context": "_tls",
     "SSLContext": "_tls",
-    "Purpose": "_tls",
-    "ca_source": "_tls",
-    "CASource": "_tls",
+    "Purpose": "_tls_base",
+    "ca_source": "_trust",
+    "CASource": "_trust",
     "create_unverified_context": "_pep493",
     "https_verify_certificates": "_pep493",
     "apply_https_verify_policy": "_pep493",
     "https_verify_state": "_pep493",
+    "extract_from_stdlib": "_inject",
+    "inject_into_stdlib": "_inject",
 }  # type: Dict[str, str]
-# The primitives among them, so that backends() and SECURESHIM_FORCE can
-# reach their modules.
-_LAZY_PRIMITIVES = dict(
-    (name, module) for name, module in _LAZY.items() if name in _detect.TIERS
-)  # type: Dict[str, str]
 
 
-def _load(module):
+def _load(name):
     # type: (str) -> Any
-    return importlib.import_module("." + module, __name__)
+    import importlib
+
+    module = importlib.import_module("." + _LAZY[name], __name__)
+    primitive = getattr(module, "PRIMITIVE", None)
+    if primitive is not None and name in primitive.exports:
+        return primitive.get(name)
+    return getattr(module, name)
 
 
-def __getattr__(name):
-    # type: (str) -> Any
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError("module %r has no attribute %r" % (__name__, name))
-    value = getattr(_load(module), name)
-    globals()[name] = value
-    return value
+# type(sys): types.ModuleType without importing types, which pulls in
+# functools and collections on 3.6.
+class _Package(type(sys)):  # type: ignore[misc]
+    """This package, with its public names loaded at first access.
 
+    A module ``__getattr__`` (PEP 562) would do on 3.7+; this works on every
+    interpreter. ``from secureshim import x`` and ``secureshim.x`` both
+    come here once, then find ``x`` in the module's namespace.
+    """
 
-def __dir__():
-    # type: () -> List[str]
-    return sorted(set(globals()) | set(_LAZY))
+    def __getattr__(self, name):
+        # type: (str) -> Any
+        if name not in _LAZY:
+            raise AttributeError("module %r has no attribute %r" % (self.__name__, name))
+        value = _load(name)
+        setattr(self, name, value)
+        return value
 
-
-if sys.version_info < (3, 7):
-    for _name in _LAZY:
-        try:
-            globals()[_name] = __getattr__(_name)
-        except ImportError:
-            # No usable ssl module (a Python built without OpenSSL): the
-            # primitives that need none must still import.
-            pass
-else:
-    # A forced tier is checked at import, so a bad SECURESHIM_FORCE fails
-    # here even for lazily loaded primitives.
-    for _primitive in _detect.FORCED:
-        if _primitive in _LAZY_PRIMITIVES:
-            _load(_LAZY_PRIMITIVES[_primitive])
+    def __dir__(self):
+        # type: () -> List[str]
+        return sorted(set(self.__dict__) | set(_LAZY))
 
 
 def backends():
@@ -129,11 +125,38 @@ def backends():
     (libcrypto called directly), ``python`` (secureshim's pure-Python
     implementation), ``fd`` (secureshim's persistent-descriptor urandom),
     ``pyopenssl`` and ``legacy`` (TLS contexts over pyOpenSSL or over the
-    old ``ssl.wrap_socket``).
+    old ``ssl.wrap_socket``). Chooses every primitive not used yet.
     """
-    for module in set(_LAZY_PRIMITIVES.values()):
-        try:
-            _load(module)
-        except ImportError:  # no usable ssl module: not provided here
-            pass
+    from . import _tier
+
+    for primitive in _tier.primitives().values():
+        primitive.choose()
     return dict(_detect.CHOSEN)
+
+
+# SECURESHIM_FORCE is checked here, so that a bad value fails at import:
+# the names against the tiers' records, and a forced tier's probe (only
+# that primitive's), so that one that cannot run here fails too.
+def _check_force():
+    # type: () -> None
+    _detect.FORCED.update(_detect.parse_force(os.environ.get(_detect.ENV, "")))
+    if _detect.FORCED:
+        from . import _tier
+
+        for name in _detect.FORCED:
+            _tier.REGISTRY[name].choose()
+
+
+_check_force()
+
+# Module __class__ assignment: 3.5+ (bpo-22986). 2.7 gets a new module
+# object in sys.modules, which the import system hands out from then on;
+# the old one is kept alive, as 2.7 clears a module's namespace when it is
+# freed, and this namespace is the one this module's functions read.
+if not PY2:
+    sys.modules[__name__].__class__ = _Package
+else:  # pragma: no cover (Python 2)
+    _package = _Package(__name__, __doc__)
+    _package.__dict__.update(sys.modules[__name__].__dict__)
+    _package._original = sys.modules[__name__]  # type: ignore[attr-defined]
+    sys.modules[__name__] = _package

@@ -22,9 +22,8 @@ from __future__ import absolute_import, division, print_function
 import hmac
 import sys
 
-from . import _detect, _warn
+from . import _detect, _tier, _warn
 from ._compat import exact
-from .exceptions import DegradedSecurityWarning
 
 MYPY = False
 if MYPY:  # pragma: no cover
@@ -40,27 +39,8 @@ def _type_error(a, b):
     )
 
 
-_available = (("native",) if _detect.HAS_COMPARE_DIGEST else ()) + ("python",)
-TIER = _detect.choose("compare_digest", _available)
-
-if TIER == "python":
-    _first_use = _warn.arm(
-        "compare_digest",
-        "compare_digest: secureshim's python tier (pure Python) is in use because %s; "
-        "it has no data-dependent branches but cannot promise constant time "
-        "as strongly as C. Fix: %s."
-        % (
-            ("SECURESHIM_FORCE selects it", "unset SECURESHIM_FORCE")
-            if _detect.HAS_COMPARE_DIGEST
-            else (
-                "this interpreter has no hmac.compare_digest",
-                "upgrade to Python >= 2.7.7 or >= 3.3",
-            )
-        ),
-        DegradedSecurityWarning,
-    )
-else:
-    _first_use = []
+# Filled when the python tier is chosen; its first call then warns.
+_first_use = _warn.pending("compare_digest")
 
 # The two branches differ only in how bytes become an int (2.7 has no
 # int.from_bytes); the whole function is repeated because a helper call
@@ -111,7 +91,9 @@ else:
             raise _type_error(a, b)
         # CPython's C function asks for a simple, hence contiguous, buffer;
         # PyPy's accepts strided ones. Follow this interpreter's native.
-        if _REJECT_STRIDED and not (va.c_contiguous and vb.c_contiguous):
+        if not _strided:
+            _strided.append(_native_rejects_strided())
+        if _strided[0] and not (va.c_contiguous and vb.c_contiguous):
             raise BufferError("memoryview: underlying buffer is not C-contiguous")
         return va.tobytes(), vb.tobytes()
 
@@ -125,7 +107,8 @@ else:
             return True
         return False
 
-    _REJECT_STRIDED = _native_rejects_strided()
+    # Asked of the native function at the first non-bytes input, not at import.
+    _strided = []  # type: List[bool]
     _from_bytes = int.from_bytes
 
     def python_compare_digest(a, b):
@@ -149,7 +132,31 @@ python_compare_digest.__doc__ = """Return ``a == b``, in time that does not depe
     can be tested beside the native function.
     """
 
-if TIER == "native":
-    compare_digest = hmac.compare_digest
-else:
-    compare_digest = python_compare_digest
+PRIMITIVE = _tier.Primitive("compare_digest", (
+    _tier.Tier(
+        "native",
+        # hmac.compare_digest: 2.7.7+ (PEP 466) and 3.3+.
+        probe=lambda: _detect.HAS_COMPARE_DIGEST,
+        bind=lambda: hmac.compare_digest,
+        what="hmac.compare_digest, the interpreter's C function",
+        why="hmac.compare_digest is the interpreter's C function",
+    ),
+    _tier.Tier(
+        "python",
+        probe=_tier.always,
+        bind=lambda: python_compare_digest,
+        what="secureshim's pure-Python comparison",
+        why=lambda: (
+            "secureshim's pure-Python comparison, although hmac.compare_digest exists"
+            if _detect.HAS_COMPARE_DIGEST
+            else "hmac.compare_digest is missing (before 2.7.7); secureshim's "
+            "pure-Python comparison"
+        ),
+        label="secureshim's python tier (pure Python)",
+        weakness="it has no data-dependent branches but cannot promise "
+        "constant time as strongly as C",
+        degraded=True,
+        reason="this interpreter has no hmac.compare_digest",
+        fix="upgrade to Python >= 2.7.7 or >= 3.3",
+    ),
+))

@@ -1,8 +1,9 @@
 """What this interpreter has, and which tier each primitive uses.
 
-Everything is decided once, at import, by looking for features rather than
-version numbers: distributions backported pieces of PEP 466 into 2.7
-releases older than the ones that introduced them upstream.
+The flags look for features rather than version numbers: distributions
+backported pieces of PEP 466 into 2.7 releases older than the ones that
+introduced them upstream. Those below are attribute lookups on modules
+``import secureshim`` needs anyway; nothing here is probed at import.
 
 The TLS-related flags need ``import ssl`` (about 13 ms), so they are
 computed on first request by :func:`ssl_flags` instead; see ``features``.
@@ -53,23 +54,23 @@ URANDOM_IS_C = isinstance(os.urandom, _BUILTIN)
 # secureshim's fd tier needs a POSIX /dev/urandom.
 HAS_DEV_URANDOM = os.name == "posix"
 
-# Tiers of each primitive, best first.
-TIERS = {
-    "compare_digest": ("native", "python"),
-    "pbkdf2_hmac": ("native", "openssl", "python"),
-    "urandom": ("native", "fd"),
-    "match_hostname": ("python",),
-    "create_default_context": ("native", "pyopenssl", "legacy"),
-}  # type: Dict[str, Tuple[str, ...]]
+# Each primitive and the module that declares its tiers (see _tier).
+PRIMITIVES = {
+    "compare_digest": "_compare_digest",
+    "pbkdf2_hmac": "_pbkdf2",
+    "urandom": "_urandom",
+    "match_hostname": "_match_hostname",
+    "create_default_context": "_tls",
+}  # type: Dict[str, str]
 
-_ENV = "SECURESHIM_FORCE"
+ENV = "SECURESHIM_FORCE"
 
 
-def _choices():
-    # type: () -> str
-    return "; ".join(
-        "%s=%s" % (name, "|".join(TIERS[name])) for name in sorted(TIERS)
-    )
+def _tier_names():
+    # type: () -> Dict[str, Tuple[str, ...]]
+    from . import _tier
+
+    return dict((name, p.names) for name, p in _tier.primitives().items())
 
 
 def parse_force(value):
@@ -77,54 +78,38 @@ def parse_force(value):
     """Parse a ``SECURESHIM_FORCE`` value into ``{primitive: tier}``.
 
     Raises ``ValueError`` naming the valid choices for anything unknown.
+    Reads the tiers' names from their records, without probing any.
     """
     forced = {}  # type: Dict[str, str]
+    tiers = {}  # type: Dict[str, Tuple[str, ...]]
     for item in value.split(","):
         item = item.strip()
         if not item:
             continue
+        tiers = tiers or _tier_names()
         name, sep, tier = item.partition("=")
         name, tier = name.strip(), tier.strip()
-        if not sep or name not in TIERS or tier not in TIERS[name]:
+        if not sep or name not in tiers or tier not in tiers[name]:
             raise ValueError(
                 "%s: cannot understand %r; valid choices are %s"
-                % (_ENV, item, _choices())
+                % (ENV, item, "; ".join(
+                    "%s=%s" % (n, "|".join(tiers[n])) for n in sorted(tiers)))
             )
         if name in forced and forced[name] != tier:
             raise ValueError(
                 "%s: %s is forced twice (%s and %s)"
-                % (_ENV, name, forced[name], tier)
+                % (ENV, name, forced[name], tier)
             )
         forced[name] = tier
     return forced
 
 
-FORCED = parse_force(os.environ.get(_ENV, ""))
+# primitive -> forced tier, from SECURESHIM_FORCE, filled in by the package
+# at import.
+FORCED = {}  # type: Dict[str, str]
 
-# primitive -> tier in use, filled in by each primitive's module.
+# primitive -> tier in use, filled in by each primitive's first choice.
 CHOSEN = {}  # type: Dict[str, str]
-
-
-def choose(primitive, available):
-    # type: (str, Sequence[str]) -> Optional[str]
-    """Pick ``primitive``'s tier among ``available`` (best first).
-
-    Honours ``SECURESHIM_FORCE``; a forced tier that cannot run here raises
-    ``ValueError``. Returns None when no tier can run at all.
-    """
-    forced = FORCED.get(primitive)
-    if forced is not None:
-        if forced not in available:
-            raise ValueError(
-                "%s: %s=%s cannot run on this interpreter; tiers available "
-                "here: %s" % (_ENV, primitive, forced, "|".join(available) or "none")
-            )
-        tier = forced  # type: Optional[str]
-    else:
-        tier = available[0] if available else None
-    if tier is not None:
-        CHOSEN[primitive] = tier
-    return tier
 
 
 _SSL_FLAGS = {}  # type: Dict[str, object]

@@ -28,7 +28,7 @@ import platform
 import sys
 import warnings
 
-from . import _detect, _warn
+from . import _detect, _tier
 
 MYPY = False
 if MYPY:  # pragma: no cover
@@ -176,117 +176,26 @@ def openssl_info():
 # -- primitives -------------------------------------------------------------------
 
 
-def _primitive_reason(name, tier):
-    # type: (str, Optional[str]) -> str
-    """Why ``name`` runs on ``tier`` here, in one sentence."""
-    d = _detect
-    if tier is None:
-        return "no tier can run on this interpreter"
-    if name == "compare_digest":
-        if tier == "native":
-            return "hmac.compare_digest is the interpreter's C function"
-        if d.HAS_COMPARE_DIGEST:
-            return "secureshim's pure-Python comparison, although hmac.compare_digest exists"
-        return "hmac.compare_digest is missing (before 2.7.7); secureshim's pure-Python comparison"
-    if name == "urandom":
-        if tier == "native":
-            if d.URANDOM_IS_C:
-                return "os.urandom is C code (%s)" % urandom_source()["source"]
-            return "os.urandom opens /dev/urandom on every call (before 2.7.9)"
-        return "secureshim keeps one /dev/urandom descriptor open and checks it before each read"
-    if name == "pbkdf2_hmac":
-        if tier == "native":
-            return "hashlib.pbkdf2_hmac is OpenSSL's PKCS5_PBKDF2_HMAC"
-        if tier == "openssl":
-            if d.HAS_PBKDF2_HMAC:
-                return ("hashlib's own function is CPython's pure-Python fallback "
-                        "here; secureshim calls libcrypto's PKCS5_PBKDF2_HMAC")
-            return ("hashlib has no pbkdf2_hmac; secureshim calls libcrypto's "
-                    "PKCS5_PBKDF2_HMAC")
-        if tier == "native-python":
-            return "hashlib.pbkdf2_hmac is CPython's pure-Python fallback"
-        return "no OpenSSL PBKDF2 is reachable; secureshim's pure-Python HMAC loop"
-    if name == "match_hostname":
-        if _detect.ssl_flags()["HAS_MATCH_HOSTNAME"]:
-            why = "ssl.match_hostname exists here but its rules differ between versions"
-        else:
-            why = "ssl.match_hostname is gone here (removed in 3.12)"
-        return "secureshim's RFC 6125 rules, the same on every version; %s" % why
-    if name == "create_default_context":
-        if tier == "native":
-            return "ssl.SSLContext exists (2.7.9+, 3.2+); secureshim configures it"
-        if tier == "pyopenssl":
-            return "ssl has no SSLContext (before 2.7.9); pyOpenSSL provides TLS"
-        if tier == "legacy":
-            return "ssl has no SSLContext (before 2.7.9) and pyOpenSSL is missing: ssl.wrap_socket"
-    return "chosen by feature detection"
-
-
-IDNA_MESSAGE = (
-    "match_hostname: non-ASCII host names are converted with the stdlib's "
-    "IDNA 2003 codec because the idna package is not installed; IDNA 2003 "
-    "maps some names (with sharp s, final sigma or joiners) to other hosts "
-    "than IDNA 2008 does. Fix: pip install idna."
-)
-
-
-# What each tier is, for the report of a forced tier.
-TIER_DESCRIPTIONS = {
-    ("compare_digest", "native"): "hmac.compare_digest, the interpreter's C function",
-    ("compare_digest", "python"): "secureshim's pure-Python comparison",
-    ("urandom", "native"): "os.urandom",
-    ("urandom", "fd"): "secureshim's persistent /dev/urandom descriptor",
-    ("pbkdf2_hmac", "native"): "hashlib.pbkdf2_hmac, OpenSSL's PKCS5_PBKDF2_HMAC",
-    ("pbkdf2_hmac", "openssl"): "libcrypto's PKCS5_PBKDF2_HMAC called through ctypes",
-    ("pbkdf2_hmac", "python"): "secureshim's pure-Python PBKDF2",
-    ("match_hostname", "python"): "secureshim's RFC 6125 rules",
-    ("create_default_context", "native"): "an ssl.SSLContext configured by secureshim",
-    ("create_default_context", "pyopenssl"): "an SSLContext-compatible context over pyOpenSSL",
-    ("create_default_context", "legacy"): "a context over the old ssl.wrap_socket",
-}  # type: Dict[Tuple[str, str], str]
-
-
-def _armed_messages(name):
-    # type: (str) -> List[str]
-    """The DegradedSecurityWarning texts armed for ``name`` (and its parts)."""
-    messages = []
-    for key in sorted(_warn._armed):
-        if key == name or key.startswith(name + "."):
-            messages.append(_warn._armed[key][1])
-    if name == "match_hostname" and not messages and _idna_backend() == "stdlib":
-        # Armed only when a non-ASCII name first comes along; report it now.
-        messages.append(IDNA_MESSAGE)
-    return messages
-
-
-def _idna_backend():
-    # type: () -> Optional[str]
-    backend = getattr(_detect, "idna_backend", None)
-    return str(backend()) if backend is not None else None
-
-
 def primitives_info():
     # type: () -> List[Dict[str, Any]]
     """One entry per primitive: tier, why, and whether it is degraded.
 
-    A primitive is degraded when its module armed a
-    :class:`~secureshim.DegradedSecurityWarning` (the same rule that makes
-    it warn at first use); the warning text is the reason then.
+    Read from each primitive's choice (see ``_tier``): a primitive is
+    degraded when its choice armed a warning (the same rule that makes it
+    warn at first use), and the warning texts are the reasons then.
     """
-    chosen = _backends()
     entries = []
-    for name in sorted(set(_detect.TIERS) | set(chosen)):
-        tier = chosen.get(name)
-        messages = _armed_messages(name)
-        if name in _detect.FORCED:
-            reason = "%s (forced by SECURESHIM_FORCE)" % TIER_DESCRIPTIONS.get(
-                (name, str(tier)), "the %s tier" % tier)
+    for name, primitive in sorted(_tier.primitives().items()):
+        try:
+            choice = primitive.choose()
+        except ImportError:  # the TLS layer cannot load without an ssl module
+            tier, reason, messages = None, "no tier can run on this interpreter", []
         else:
-            reason = _primitive_reason(name, tier)
+            tier, reason, messages = choice.name, choice.reason, primitive.warnings()
         entries.append({
             "name": name,
             "tier": tier,
-            "tiers": list(_detect.TIERS.get(name, ())),
+            "tiers": list(primitive.names),
             "forced": name in _detect.FORCED,
             "degraded": bool(messages) or tier is None,
             "reason": reason,

@@ -32,9 +32,8 @@ from __future__ import absolute_import, division, print_function
 import re
 import sys
 
-from . import _detect, _warn
+from . import _detect, _tier, _warn
 from ._compat import exact
-from .exceptions import DegradedSecurityWarning
 
 MYPY = False
 if MYPY:  # pragma: no cover
@@ -57,7 +56,6 @@ except ImportError:
             """The certificate does not name the host (``ssl.CertificateError``)."""
 
 
-TIER = _detect.choose("match_hostname", ("python",))
 
 _NO_CERT = (
     "empty or no certificate, match_hostname needs a SSL socket or SSL "
@@ -194,7 +192,17 @@ def _parse_ip(text):
 
 # IDNA: resolved on the first non-ASCII hostname, so that neither importing
 # secureshim nor matching ASCII names imports the idna package.
-_idna_first_use = []  # type: _warn.Pending
+_IDNA_2003 = _tier.Caveat(
+    "idna",
+    "secureshim's python tier converts non-ASCII hostnames with the stdlib's "
+    "IDNA 2003 codec",
+    reason="the idna package is not installed",
+    weakness="IDNA 2003 maps some names (with sharp s, final sigma or "
+    "joiners) to other hosts than IDNA 2008 does",
+    fix="pip install idna",
+    applies=lambda: _detect.idna_backend() == "stdlib",
+)
+_idna_first_use = _warn.pending("match_hostname.idna")
 _idna_ready = []  # type: List[bool]
 
 
@@ -227,18 +235,10 @@ def _idna2003(hostname):
 def _to_ascii(hostname):
     # type: (Any) -> Optional[str]
     """A non-ASCII hostname as A-labels, or None if it has no valid form."""
-    global _idna_first_use
     if not _idna_ready:
-        if _detect.idna_backend() == "stdlib":
-            _idna_first_use = _warn.arm(
-                "match_hostname.idna",
-                "match_hostname: secureshim's python tier converts non-ASCII "
-                "hostnames with the stdlib's IDNA 2003 codec because the idna "
-                "package is not installed; IDNA 2003 maps some names (with "
-                "sharp s, final sigma or joiners) to other hosts than IDNA "
-                "2008 does. Fix: pip install idna.",
-                DegradedSecurityWarning,
-            )
+        if _IDNA_2003.applies():
+            _warn.arm("match_hostname.idna", _IDNA_2003.message("match_hostname"),
+                      _IDNA_2003.category)
         _idna_ready.append(True)
     if _detect.idna_backend() == "idna":
         return _idna2008(hostname)
@@ -539,3 +539,24 @@ def _match_dns(cert, san, hostname, checks_cn):
                 if _dns_match(value, name, name_dot):
                     return None
     raise _mismatch(cert, san, hostname, False, checks_cn)
+
+
+def _why_python():
+    # type: () -> str
+    if _detect.ssl_flags()["HAS_MATCH_HOSTNAME"]:
+        why = "ssl.match_hostname exists here but its rules differ between versions"
+    else:
+        why = "ssl.match_hostname is gone here (removed in 3.12)"
+    return "secureshim's RFC 6125 rules, the same on every version; %s" % why
+
+
+PRIMITIVE = _tier.Primitive("match_hostname", (
+    _tier.Tier(
+        "python",
+        probe=_tier.always,
+        bind=lambda: match_hostname,
+        what="secureshim's RFC 6125 rules",
+        why=_why_python,
+        caveats=(_IDNA_2003,),
+    ),
+))

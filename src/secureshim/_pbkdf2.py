@@ -46,7 +46,7 @@ import threading
 from binascii import hexlify, unhexlify
 from itertools import repeat
 
-from . import _detect, _warn
+from . import _detect, _tier, _warn
 from ._compat import PY2, exact
 from .exceptions import DegradedSecurityWarning
 
@@ -459,12 +459,14 @@ def _openssl(hash_name, password, salt, iterations, dklen, python_fallback):
             raise _unsupported(name)
         _warn.fire(
             _warn.armed(
-                "pbkdf2_hmac:" + name,
-                "pbkdf2_hmac: this libcrypto has no %s digest, so secureshim's "
-                "python tier (pure Python: 2-3x slower than OpenSSL on CPython, "
-                "10x or more on PyPy) "
-                "derives %s keys. Fix: use a digest OpenSSL provides, such as "
-                "sha256." % (name, name),
+                "pbkdf2_hmac." + name,
+                _warn.message(
+                    "pbkdf2_hmac",
+                    "this libcrypto has no %s digest, so secureshim's python "
+                    "tier (pure Python: 2-3x slower than OpenSSL on CPython, "
+                    "10x or more on PyPy) derives %s keys" % (name, name),
+                    "use a digest OpenSSL provides, such as sha256",
+                ),
                 DegradedSecurityWarning,
             ),
             stacklevel=3,
@@ -616,54 +618,65 @@ def python_pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None):
 
 
 # --------------------------------------------------------------------------
-# Choosing the tier, once.
+# The tiers, best first.
 
-_available = ["native"] if _detect.PBKDF2_HMAC_OPENSSL else []
-# Loading libcrypto imports ctypes: only done at import when the native tier
-# is missing or the openssl tier is forced.
-_why_no_openssl = ""
-if not _available or _detect.FORCED.get("pbkdf2_hmac") == "openssl":
-    if _libcrypto()[0] is not None:
-        _available.append("openssl")
-    else:
-        _why_no_openssl = _libcrypto()[1]
-_available.append("python")
-TIER = _detect.choose("pbkdf2_hmac", _available)
+# Filled when the python tier is chosen; its first call then warns.
+_first_use = _warn.pending("pbkdf2_hmac")
+
+
+def _openssl_probe():
+    # type: () -> bool
+    # Loading libcrypto imports ctypes: only asked when the native tier is
+    # missing or the openssl tier is forced.
+    if _detect.PBKDF2_HMAC_OPENSSL and _detect.FORCED.get("pbkdf2_hmac") != "openssl":
+        return False
+    return _libcrypto()[0] is not None
 
 
 def _python_reason():
-    # type: () -> Tuple[str, str]
-    if _available[0] != "python":
-        return "SECURESHIM_FORCE selects it", "unset SECURESHIM_FORCE"
+    # type: () -> str
     if _detect.HAS_PBKDF2_HMAC:
         stdlib = "hashlib.pbkdf2_hmac here is CPython's pure-Python fallback"
     else:
         stdlib = "this interpreter has no hashlib.pbkdf2_hmac"
-    return (
-        "%s and libcrypto cannot be called through ctypes: %s"
-        % (stdlib, _why_no_openssl),
-        "use a Python built against OpenSSL >= 1.0, or make libcrypto "
+    return "%s and libcrypto cannot be called through ctypes: %s" % (
+        stdlib, _libcrypto()[1])
+
+
+PRIMITIVE = _tier.Primitive("pbkdf2_hmac", (
+    _tier.Tier(
+        "native",
+        probe=lambda: _detect.PBKDF2_HMAC_OPENSSL,
+        bind=lambda: hashlib.pbkdf2_hmac,
+        what="hashlib.pbkdf2_hmac, OpenSSL's PKCS5_PBKDF2_HMAC",
+        why="hashlib.pbkdf2_hmac is OpenSSL's PKCS5_PBKDF2_HMAC",
+    ),
+    _tier.Tier(
+        "openssl",
+        probe=_openssl_probe,
+        bind=lambda: _openssl_then_python,
+        what="libcrypto's PKCS5_PBKDF2_HMAC called through ctypes",
+        why=lambda: (
+            "hashlib's own function is CPython's pure-Python fallback here; "
+            "secureshim calls libcrypto's PKCS5_PBKDF2_HMAC"
+            if _detect.HAS_PBKDF2_HMAC
+            else "hashlib has no pbkdf2_hmac; secureshim calls libcrypto's "
+            "PKCS5_PBKDF2_HMAC"
+        ),
+    ),
+    _tier.Tier(
+        "python",
+        probe=_tier.always,
+        bind=lambda: python_pbkdf2_hmac,
+        what="secureshim's pure-Python PBKDF2",
+        why="no OpenSSL PBKDF2 is reachable; secureshim's pure-Python HMAC loop",
+        label="secureshim's python tier (pure Python)",
+        weakness="it is 2-3x slower than OpenSSL on CPython (10x or more on "
+        "PyPy), so the same time budget buys fewer iterations and weaker keys",
+        degraded=True,
+        reason=_python_reason,
+        fix="use a Python built against OpenSSL >= 1.0, or make libcrypto "
         "loadable (install OpenSSL's shared library, e.g. the libssl3 or "
         "openssl-libs package)",
-    )
-
-
-if TIER == "python":
-    _reason, _fix = _python_reason()
-    _first_use = _warn.arm(
-        "pbkdf2_hmac",
-        "pbkdf2_hmac: secureshim's python tier (pure Python) is in use because "
-        "%s; it is 2-3x slower than OpenSSL on CPython (10x or more on PyPy), "
-        "so the same time budget buys fewer iterations and weaker keys. "
-        "Fix: %s." % (_reason, _fix),
-        DegradedSecurityWarning,
-    )
-else:
-    _first_use = []
-
-if TIER == "native":
-    pbkdf2_hmac = hashlib.pbkdf2_hmac  # type: Callable[..., bytes]
-elif TIER == "openssl":
-    pbkdf2_hmac = _openssl_then_python
-else:
-    pbkdf2_hmac = python_pbkdf2_hmac
+    ),
+))

@@ -61,7 +61,7 @@ class HTTPSVerifyState(collections.namedtuple("HTTPSVerifyState", "verify decide
 
     __slots__ = ()
 
-_native = _tls.TIER == "native"
+_native = _tls.PRIMITIVE.choose().name == "native"
 # ssl._create_unverified_context and _create_default_https_context: 2.7.9+
 # (PEP 476) and 3.4.3+.
 _HAS_HOOK = bool(_detect.ssl_flags()["HAS_DEFAULT_HTTPS_CONTEXT"])
@@ -105,7 +105,7 @@ def create_unverified_context(protocol=None, cert_reqs=None, check_hostname=Fals
             kwargs["protocol"] = protocol
         return ssl._create_unverified_context(**kwargs)
     _tls_base.is_server_auth(purpose)
-    context = _tls.SSLContext(_tls_base.PROTOCOL_TLS if protocol is None else protocol)
+    context = _tls.PRIMITIVE.get("SSLContext")(_tls_base.PROTOCOL_TLS if protocol is None else protocol)
     context.check_hostname = check_hostname
     context.verify_mode = ssl.CERT_NONE if cert_reqs is None else cert_reqs
     if keyfile and not certfile:

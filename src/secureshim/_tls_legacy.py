@@ -57,33 +57,9 @@ CIPHERS = _tls_base.cipher_string(
     getattr(ssl, "OPENSSL_VERSION_INFO", None), getattr(ssl, "OPENSSL_VERSION", None)
 )
 
-# Armed by _tls when this tier is the one in use.
-_first_use = []  # type: _warn.Pending
-_sni_first_use = []  # type: _warn.Pending
-
-
-def arm_warnings(reason, fix):
-    # type: (str, str) -> None
-    global _first_use, _sni_first_use
-    from .exceptions import InsecurePlatformWarning, SNIMissingWarning
-
-    _first_use = _warn.arm(
-        "create_default_context",
-        "create_default_context: the legacy tier (ssl.wrap_socket) is in use "
-        "because %s; it verifies the certificate chain and the host name, "
-        "but cannot refuse TLS 1.0/1.1 servers or 1024-bit keys where the "
-        "old ssl module and its OpenSSL cannot, and sends no SNI. Fix: %s."
-        % (reason, fix),
-        InsecurePlatformWarning,
-    )
-    _sni_first_use = _warn.arm(
-        "create_default_context.sni",
-        "create_default_context: the legacy tier cannot send SNI (Server "
-        "Name Indication): servers hosting several names present their "
-        "default certificate, which fails verification for the others. "
-        "Fix: %s." % fix,
-        SNIMissingWarning,
-    )
+# Filled by _tls when this tier is the one in use (see its record there).
+_first_use = _warn.pending("create_default_context")
+_sni_first_use = _warn.pending("create_default_context.sni")
 
 
 @contextlib.contextmanager
@@ -282,3 +258,8 @@ def legacy_create_default_context(purpose=None, cafile=None, capath=None, cadata
     return _tls_base.default_context(  # type: ignore[no-any-return]
         LegacySSLContext, purpose, cafile, capath, cadata
     )
+
+
+# The names every TLS tier module exports.
+create_default_context = legacy_create_default_context
+SSLContext = LegacySSLContext

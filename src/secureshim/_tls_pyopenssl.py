@@ -29,8 +29,9 @@ import select
 import socket
 import ssl
 import sys
+import warnings
 
-from . import _tls_base
+from . import _tls, _tls_base, _warn
 from ._match_hostname import match_hostname
 from ._tls_base import CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, CompatContext
 
@@ -624,7 +625,9 @@ class PyOpenSSLContext(CompatContext):
 
     def _apply_versions(self):
         # type: () -> None
-        if hasattr(self._ctx, "set_min_proto_version"):  # pyOpenSSL 20.1+? (1.1.0+ OpenSSL)
+        # Context.set_min_proto_version: pyOpenSSL 21.0.0+ (pyca/pyopenssl#985)
+        # over OpenSSL 1.1.0+; older ones get the OP_NO_* options below.
+        if hasattr(self._ctx, "set_min_proto_version"):
             wanted = self._options
             low, high = self._minimum_version, self._maximum_version
             self._ctx.set_min_proto_version(0 if low == _tls_base.MINIMUM_SUPPORTED else low)
@@ -743,3 +746,20 @@ def pyopenssl_create_default_context(purpose=None, cafile=None, capath=None, cad
     return _tls_base.default_context(  # type: ignore[no-any-return]
         PyOpenSSLContext, purpose, cafile, capath, cadata
     )
+
+
+# The names every TLS tier module exports.
+SSLContext = PyOpenSSLContext
+# Filled by _tls when this tier is forced over a better one.
+_first_use = _warn.pending("create_default_context")
+
+
+def create_default_context(purpose=None, cafile=None, capath=None, cadata=None):
+    # type: (Any, Any, Any, Any) -> PyOpenSSLContext
+    """The pyopenssl tier's create_default_context, warning at first use."""
+    while _tls.deferred_warnings:
+        caught = _tls.deferred_warnings.pop(0)
+        warnings.warn_explicit(caught.message, caught.category, caught.filename, caught.lineno)
+    if _first_use:
+        _warn.fire(_first_use)
+    return pyopenssl_create_default_context(purpose, cafile, capath, cadata)

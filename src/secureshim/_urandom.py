@@ -1,7 +1,8 @@
 """urandom: os.urandom, or a persistent /dev/urandom descriptor.
 
 Tiers: ``native`` (``os.urandom`` where it is C code: getrandom(2), a cached
-descriptor or the Windows API; 2.7.9+ and 3.4+) and ``fd``.
+descriptor or the Windows API; 2.7.9+ and 3.4+) and ``fd``, in that order
+except where os.urandom is the old Python code (before 2.7.9).
 
 ``fd`` is the behaviour Python 2.7.9 gained in bpo-21305 (keep one
 descriptor open instead of opening /dev/urandom on every call, which fails
@@ -22,8 +23,7 @@ import stat
 import sys
 import threading
 
-from . import _detect, _warn
-from .exceptions import DegradedSecurityWarning
+from . import _detect, _tier, _warn
 
 MYPY = False
 if MYPY:  # pragma: no cover
@@ -196,47 +196,52 @@ def fd_urandom(n):
     return data + _read(fd, n - len(data))
 
 
-# The fd tier is the better choice only where os.urandom is the old
-# open-read-close Python code (before 2.7.9).
-if _detect.URANDOM_IS_C:
-    _available = ("native", "fd") if _detect.HAS_DEV_URANDOM else ("native",)
-else:
-    _available = ("fd", "native") if _detect.HAS_DEV_URANDOM else ("native",)
-TIER = _detect.choose("urandom", _available)
-
-_fd_first_use = []  # type: _warn.Pending
-if TIER == "fd" and _available[0] != "fd":
-    _fd_first_use = _warn.arm(
-        "urandom",
-        "urandom: the fd tier is in use because SECURESHIM_FORCE selects it; "
-        "it reads /dev/urandom, which unlike os.urandom here does not wait "
-        "for the kernel's pool to be initialised early in boot (getrandom). "
-        "Fix: unset SECURESHIM_FORCE.",
-        DegradedSecurityWarning,
-    )
-
-_native_first_use = []  # type: _warn.Pending
-if TIER == "native" and _available[0] != "native":
-    _native_first_use = _warn.arm(
-        "urandom",
-        "urandom: the native tier is in use because SECURESHIM_FORCE selects "
-        "it; os.urandom here opens /dev/urandom on every call and fails when "
-        "the process runs out of descriptors. Fix: unset SECURESHIM_FORCE.",
-        DegradedSecurityWarning,
-    )
+# Filled when the fd tier is chosen but weaker; its first call then warns.
+_fd_first_use = _warn.pending("urandom")
 
 
-def _forced_native_urandom(n):
-    # type: (int) -> bytes
-    """Return ``os.urandom(n)``, warning once that it is the weaker tier."""
-    if _native_first_use:
-        _warn.fire(_native_first_use)
-    return os.urandom(n)
+def _fd_is_better():
+    # type: () -> bool
+    # The fd tier is the better choice only where os.urandom is the old
+    # open-read-close Python code (before 2.7.9).
+    return not _detect.URANDOM_IS_C and _detect.HAS_DEV_URANDOM
 
 
-if TIER == "fd":
-    urandom = fd_urandom  # type: Callable[[int], bytes]
-elif _native_first_use:
-    urandom = _forced_native_urandom
-else:
-    urandom = os.urandom
+_NATIVE = _tier.Tier(
+    "native",
+    probe=_tier.always,
+    bind=lambda: os.urandom,
+    what="os.urandom",
+    why=lambda: (
+        "os.urandom is C code (%s)" % _diagnostics().urandom_source()["source"]
+        if _detect.URANDOM_IS_C
+        else "os.urandom opens /dev/urandom on every call (before 2.7.9)"
+    ),
+    weakness="os.urandom here opens /dev/urandom on every call and fails when "
+    "the process runs out of descriptors",
+    # os.urandom cannot warn: the chooser wraps it when it is forced.
+    fires=False,
+)
+_FD = _tier.Tier(
+    "fd",
+    probe=lambda: _detect.HAS_DEV_URANDOM,
+    bind=lambda: fd_urandom,
+    what="secureshim's persistent /dev/urandom descriptor",
+    why="secureshim keeps one /dev/urandom descriptor open and checks it "
+    "before each read",
+    weakness="it reads /dev/urandom, which unlike os.urandom here does not "
+    "wait for the kernel's pool to be initialised early in boot (getrandom)",
+)
+
+
+def _diagnostics():
+    # type: () -> Any
+    from . import _diagnostics
+
+    return _diagnostics
+
+
+PRIMITIVE = _tier.Primitive(
+    "urandom", (_NATIVE, _FD),
+    order=lambda: (_FD, _NATIVE) if _fd_is_better() else (_NATIVE, _FD),
+)

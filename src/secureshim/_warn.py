@@ -1,55 +1,96 @@
 """Warn once per primitive, at its first use, never at import.
 
-A primitive that runs on a degraded tier *arms* its warning at import; the
-hot path then only tests whether its list is non-empty. ``list.pop`` is
-atomic, so exactly one caller fires the warning even under threads.
+Every warning has one key: the primitive's name for its tier's warning, and
+``primitive.part`` for a further one (``create_default_context.sni``,
+``pbkdf2_hmac.sha3_256``), so the report finds all of a primitive's
+warnings by its name. The code of a tier tests its key's :func:`pending`
+list, which stays empty until the tier is chosen and degraded and
+:func:`arm` fills it; the hot path only tests whether the list is
+non-empty. ``list.pop`` is atomic, so exactly one caller fires the warning
+even under threads.
+
+Every text has one shape, built by :func:`message`: ``"<primitive>:
+<subject> because <reason>; <weakness>. Fix: <fix>."``.
 """
 from __future__ import absolute_import, division, print_function
 
 import warnings
 
-MYPY = False
-if MYPY:  # pragma: no cover
-    from typing import Dict, List, Tuple, Type  # noqa: F401
+from ._typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Dict, List, Optional, Tuple, Type  # noqa: F401
 
     Pending = List[Tuple[str, Type[Warning]]]
 
-_armed = {}  # type: Dict[str, Tuple[Pending, str, Type[Warning]]]
+# key -> the list its tier's code tests; created at that code's import.
+_pending = {}  # type: Dict[str, Pending]
+# key -> (text, category) of an armed warning.
+_armed = {}  # type: Dict[str, Tuple[str, Type[Warning]]]
 
 
-def arm(key, message, category):
+def message(primitive, subject, fix, reason=None, weakness=None):
+    # type: (str, str, str, Optional[str], Optional[str]) -> str
+    """The text of a secureshim warning (see the module docstring); without
+    a reason and a weakness, ``subject`` says it all."""
+    text = subject if reason is None else "%s because %s" % (subject, reason)
+    if weakness is not None:
+        text = "%s; %s" % (text, weakness)
+    return "%s: %s. Fix: %s." % (primitive, text, fix)
+
+
+def pending(key):
+    # type: (str) -> Pending
+    """The list that holds ``key``'s warning while it is due."""
+    return _pending.setdefault(key, [])
+
+
+def arm(key, text, category):
     # type: (str, str, Type[Warning]) -> Pending
-    """Return a list holding one due warning for ``key``."""
-    pending = [(message, category)]  # type: Pending
-    _armed[key] = (pending, message, category)
-    return pending
+    """Make ``key``'s warning due; return its pending list."""
+    _armed[key] = (text, category)
+    due = pending(key)
+    del due[:]
+    due.append((text, category))
+    return due
 
 
-def armed(key, message, category):
+def armed(key, text, category):
     # type: (str, str, Type[Warning]) -> Pending
     """The pending list of ``key``, arming it on first request (for
     warnings whose key is only known at call time)."""
     if key in _armed:
-        return _armed[key][0]
-    return arm(key, message, category)
+        return pending(key)
+    return arm(key, text, category)
 
 
-def fire(pending, stacklevel=2):
+def armed_messages(primitive):
+    # type: (str) -> List[str]
+    """The texts armed for ``primitive`` and its parts, by key."""
+    return [
+        _armed[key][0]
+        for key in sorted(_armed)
+        if key == primitive or key.startswith(primitive + ".")
+    ]
+
+
+def fire(due, stacklevel=2):
     # type: (Pending, int) -> None
-    """Issue the warning in ``pending`` unless another caller already did.
+    """Issue the warning in ``due`` unless another caller already did.
 
     ``stacklevel`` counts from the caller of ``fire``.
     """
     try:
-        message, category = pending.pop()
+        text, category = due.pop()
     except IndexError:
         return
-    warnings.warn(message, category, stacklevel=stacklevel + 1)
+    warnings.warn(text, category, stacklevel=stacklevel + 1)
 
 
 def rearm():
     # type: () -> None
     """Make every armed warning due again (for tests)."""
-    for pending, message, category in _armed.values():
-        del pending[:]
-        pending.append((message, category))
+    for key, entry in _armed.items():
+        due = pending(key)
+        del due[:]
+        due.append(entry)
