@@ -132,7 +132,7 @@ def test_well_known_locations_are_used_only_without_openssl_defaults(monkeypatch
     assert _trust.platform_locations() == (paths.cafile, paths.capath)
     from secureshim import _detect
 
-    monkeypatch.setitem(_detect.ssl_flags(), "HAS_DEFAULT_VERIFY_PATHS", False)
+    monkeypatch.setattr(_detect.ssl_flags(), "HAS_DEFAULT_VERIFY_PATHS", False)
     cafile, capath = _trust.platform_locations()
     assert cafile in _trust.WELL_KNOWN_FILES + (None,)
     assert cafile is None or os.path.isfile(cafile)

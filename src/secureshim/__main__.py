@@ -16,9 +16,9 @@ import os
 import sys
 
 from . import __version__, _check, _diagnostics
+from ._typing import TYPE_CHECKING
 
-MYPY = False
-if MYPY:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, List, NoReturn, Optional  # noqa: F401
 
 USAGE_ERROR = 2

@@ -9,9 +9,9 @@ from __future__ import absolute_import, division, print_function
 import hashlib
 
 from . import _detect
+from ._typing import TYPE_CHECKING
 
-MYPY = False
-if MYPY:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
     from typing import AbstractSet, Iterable, Set  # noqa: F401
 
 # What every CPython 2.7 and 3.x hashlib provides without OpenSSL.

@@ -18,9 +18,9 @@ import time
 import warnings
 
 from . import _diagnostics
+from ._typing import TYPE_CHECKING
 
-MYPY = False
-if MYPY:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Dict, List, Optional, Tuple  # noqa: F401
 
 DEFAULT_PORT = 443

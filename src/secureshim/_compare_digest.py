@@ -20,14 +20,13 @@ step stops early or normalises by the position of a difference.
 from __future__ import absolute_import, division, print_function
 
 import hmac
-import sys
 
 from . import _detect, _tier, _warn
-from ._compat import exact
+from ._compat import PY2, exact
+from ._typing import TYPE_CHECKING
 
-MYPY = False
-if MYPY:  # pragma: no cover
-    from typing import Any, Tuple  # noqa: F401
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, List, Tuple  # noqa: F401
 
 
 def _type_error(a, b):
@@ -45,7 +44,7 @@ _first_use = _warn.pending("compare_digest")
 # The two branches differ only in how bytes become an int (2.7 has no
 # int.from_bytes); the whole function is repeated because a helper call
 # would cost a fifth of the 32-byte budget.
-if sys.version_info[0] == 2:
+if PY2:
     from binascii import hexlify as _hexlify
 
     def _coerce(a, b):

@@ -8,18 +8,14 @@ from __future__ import absolute_import, division, print_function
 
 import sys
 
-MYPY = False
-if MYPY:  # pragma: no cover
+from ._typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Any  # noqa: F401
 
+# The one test of the language version: every 2/3 difference in secureshim
+# branches on this name.
 PY2 = sys.version_info[0] == 2
-
-if sys.version_info[0] == 2:
-    text_type = unicode  # noqa: F821
-    integer_types = (int, long)  # noqa: F821
-else:
-    text_type = str
-    integer_types = (int,)
 
 
 def exact(value, base):

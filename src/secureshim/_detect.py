@@ -15,9 +15,10 @@ import hmac
 import os
 import types
 
-MYPY = False
-if MYPY:  # pragma: no cover
-    from typing import Dict, List, Optional, Sequence, Tuple  # noqa: F401
+from ._typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Dict, List, Optional, Tuple  # noqa: F401
 
 _BUILTIN = (types.BuiltinFunctionType,)
 
@@ -112,59 +113,63 @@ FORCED = {}  # type: Dict[str, str]
 CHOSEN = {}  # type: Dict[str, str]
 
 
-_SSL_FLAGS = {}  # type: Dict[str, object]
+class SSLFlags(object):
+    """What the ``ssl`` module has: attributes, so that a misspelt flag
+    fails in mypy rather than at run time (``ssl_flags().HAS_SNI``)."""
+
+    def __init__(self, ssl):
+        # type: (Any) -> None
+        self.HAS_SSL = ssl is not None
+        # 2.7.9+ (PEP 466) and 3.2+.
+        self.HAS_SSLCONTEXT = hasattr(ssl, "SSLContext")
+        # 2.7.9+ (PEP 466) and 3.4+.
+        self.HAS_CREATE_DEFAULT_CONTEXT = hasattr(ssl, "create_default_context")
+        # 2.7.9+ and 3.2-3.11; removed in 3.12 (gh-94199).
+        self.HAS_MATCH_HOSTNAME = hasattr(ssl, "match_hostname")
+        # 2.7.9+ and 3.2+, when OpenSSL supports SNI.
+        self.HAS_SNI = bool(getattr(ssl, "HAS_SNI", False))
+        # PROTOCOL_TLSv1_2 exists with OpenSSL 1.0.1+ on 2.7.9+ and 3.4+; 3.7+
+        # also says it with HAS_TLSv1_2 (and PROTOCOL_TLSv1_2 is deprecated).
+        self.HAS_TLSv1_2 = bool(
+            getattr(ssl, "HAS_TLSv1_2", hasattr(ssl, "PROTOCOL_TLSv1_2"))
+        )
+        # 2.7.15+ and 3.7+ with OpenSSL 1.1.1+ (bpo-32947).
+        self.HAS_TLSv1_3 = bool(getattr(ssl, "HAS_TLSv1_3", False))
+        context = getattr(ssl, "SSLContext", None)
+        # 3.7+, when OpenSSL has X509_VERIFY_PARAM_set_hostflags (bpo-31399).
+        self.HAS_HOSTNAME_CHECKS_COMMON_NAME = hasattr(context, "hostname_checks_common_name")
+        # 2.7.0-3.11; deprecated in 3.7 and removed in 3.12 (gh-94199).
+        self.HAS_WRAP_SOCKET = hasattr(ssl, "wrap_socket")
+        # 3.7+ with OpenSSL 1.1.0g+ (bpo-32609).
+        self.HAS_MINIMUM_VERSION = hasattr(context, "minimum_version")
+        # 2.7.9+ and 3.4+ (bpo-18143).
+        self.HAS_DEFAULT_VERIFY_PATHS = hasattr(ssl, "get_default_verify_paths")
+        # 2.7.12+ only, PEP 493's runtime switch; never in 3.x.
+        self.HAS_HTTPS_VERIFY_SWITCH = hasattr(ssl, "_https_verify_certificates")
+        # 2.7.9+ (PEP 476) and 3.4.3+.
+        self.HAS_DEFAULT_HTTPS_CONTEXT = hasattr(ssl, "_create_default_https_context")
+        # SSLSocket.version(): 2.7.9+ and 3.5+.
+        self.HAS_SSLSOCKET_VERSION = hasattr(getattr(ssl, "SSLSocket", None), "version")
+        self.OPENSSL_VERSION = getattr(ssl, "OPENSSL_VERSION", None)  # type: Optional[str]
+        # A tuple (major, minor, fix, patch, status): 2.7.0+ and 3.2+.
+        self.OPENSSL_VERSION_INFO = getattr(
+            ssl, "OPENSSL_VERSION_INFO", None
+        )  # type: Optional[Tuple[int, ...]]
+
+
+_SSL_FLAGS = []  # type: List[SSLFlags]
 
 
 def ssl_flags():
-    # type: () -> Dict[str, object]
+    # type: () -> SSLFlags
     """TLS capability flags, computed on first call (this imports ``ssl``)."""
-    if _SSL_FLAGS:
-        return _SSL_FLAGS
-    try:
-        import ssl
-    except ImportError:  # Python built without OpenSSL
-        ssl = None  # type: ignore[assignment]
-    flags = {
-        "HAS_SSL": ssl is not None,
-        # 2.7.9+ (PEP 466) and 3.2+.
-        "HAS_SSLCONTEXT": hasattr(ssl, "SSLContext"),
-        # 2.7.9+ (PEP 466) and 3.4+.
-        "HAS_CREATE_DEFAULT_CONTEXT": hasattr(ssl, "create_default_context"),
-        # 2.7.9+ and 3.2-3.11; removed in 3.12 (gh-94199).
-        "HAS_MATCH_HOSTNAME": hasattr(ssl, "match_hostname"),
-        # 2.7.9+ and 3.2+, when OpenSSL supports SNI.
-        "HAS_SNI": bool(getattr(ssl, "HAS_SNI", False)),
-        # PROTOCOL_TLSv1_2 exists with OpenSSL 1.0.1+ on 2.7.9+ and 3.4+; 3.7+
-        # also says it with HAS_TLSv1_2 (and PROTOCOL_TLSv1_2 is deprecated).
-        "HAS_TLSv1_2": bool(
-            getattr(ssl, "HAS_TLSv1_2", hasattr(ssl, "PROTOCOL_TLSv1_2"))
-        ),
-        # 2.7.15+ and 3.7+ with OpenSSL 1.1.1+ (bpo-32947).
-        "HAS_TLSv1_3": bool(getattr(ssl, "HAS_TLSv1_3", False)),
-        # 3.7+, when OpenSSL has X509_VERIFY_PARAM_set_hostflags (bpo-31399).
-        "HAS_HOSTNAME_CHECKS_COMMON_NAME": hasattr(
-            getattr(ssl, "SSLContext", None), "hostname_checks_common_name"
-        ),
-        # 2.7.0-3.11; deprecated in 3.7 and removed in 3.12 (gh-94199).
-        "HAS_WRAP_SOCKET": hasattr(ssl, "wrap_socket"),
-        # 3.7+ with OpenSSL 1.1.0g+ (bpo-32609).
-        "HAS_MINIMUM_VERSION": hasattr(
-            getattr(ssl, "SSLContext", None), "minimum_version"
-        ),
-        # 2.7.9+ and 3.4+ (bpo-18143).
-        "HAS_DEFAULT_VERIFY_PATHS": hasattr(ssl, "get_default_verify_paths"),
-        # 2.7.12+ only, PEP 493's runtime switch; never in 3.x.
-        "HAS_HTTPS_VERIFY_SWITCH": hasattr(ssl, "_https_verify_certificates"),
-        # 2.7.9+ (PEP 476) and 3.4.3+.
-        "HAS_DEFAULT_HTTPS_CONTEXT": hasattr(ssl, "_create_default_https_context"),
-        # SSLSocket.version(): 2.7.9+ and 3.5+.
-        "HAS_SSLSOCKET_VERSION": hasattr(getattr(ssl, "SSLSocket", None), "version"),
-        "OPENSSL_VERSION": getattr(ssl, "OPENSSL_VERSION", None),
-        # A tuple (major, minor, fix, patch, status): 2.7.0+ and 3.2+.
-        "OPENSSL_VERSION_INFO": getattr(ssl, "OPENSSL_VERSION_INFO", None),
-    }  # type: Dict[str, object]
-    _SSL_FLAGS.update(flags)
-    return _SSL_FLAGS
+    if not _SSL_FLAGS:
+        try:
+            import ssl
+        except ImportError:  # Python built without OpenSSL
+            ssl = None  # type: ignore[assignment]
+        _SSL_FLAGS.append(SSLFlags(ssl))
+    return _SSL_FLAGS[0]
 
 
 _IDNA_BACKEND = []  # type: List[str]

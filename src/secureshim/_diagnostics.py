@@ -29,9 +29,9 @@ import sys
 import warnings
 
 from . import _detect, _tier
+from ._typing import TYPE_CHECKING
 
-MYPY = False
-if MYPY:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Dict, List, Optional, Tuple  # noqa: F401
 
     Report = Dict[str, Any]
@@ -289,10 +289,10 @@ def tls_info():
     ssl = _ssl()
     flags = _detect.ssl_flags()
     info = {
-        "available": bool(flags["HAS_SSL"]),
-        "sni": bool(flags["HAS_SNI"]),
-        "tls1_2": bool(flags["HAS_TLSv1_2"]),
-        "tls1_3": bool(flags["HAS_TLSv1_3"]),
+        "available": bool(flags.HAS_SSL),
+        "sni": bool(flags.HAS_SNI),
+        "tls1_2": bool(flags.HAS_TLSv1_2),
+        "tls1_3": bool(flags.HAS_TLSv1_3),
         "hostname_checks_common_name": None,
         "default_context": None,
         "ca": None,

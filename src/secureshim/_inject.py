@@ -39,8 +39,9 @@ import importlib
 import sys
 import threading
 
-MYPY = False
-if MYPY:  # pragma: no cover
+from ._typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Dict, List, Tuple  # noqa: F401
 
 __all__ = ["inject_into_stdlib", "extract_from_stdlib"]

@@ -30,13 +30,12 @@ suffix has already compared equal.
 from __future__ import absolute_import, division, print_function
 
 import re
-import sys
 
 from . import _detect, _tier, _warn
-from ._compat import exact
+from ._compat import PY2, exact
+from ._typing import TYPE_CHECKING
 
-MYPY = False
-if MYPY:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple  # noqa: F401
 
 # CertificateError is the ssl module's own class wherever it has one, so
@@ -94,7 +93,7 @@ _SUFFIX_CACHE_SIZE = 512
 # Text operations that raise TypeError for anything but text, so the loops
 # need no isinstance test. Python 2 has two text types, and str.lower there
 # follows the C locale, so it gets ASCII-only helpers.
-if sys.version_info[0] >= 3:
+if not PY2:
     _TEXT = (str,)  # type: Tuple[type, ...]
     _lower = str.lower
     _rstrip = str.rstrip
@@ -192,6 +191,11 @@ def _parse_ip(text):
 
 # IDNA: resolved on the first non-ASCII hostname, so that neither importing
 # secureshim nor matching ASCII names imports the idna package.
+def _idna_2003_applies():
+    # type: () -> bool
+    return _detect.idna_backend() == "stdlib"
+
+
 _IDNA_2003 = _tier.Caveat(
     "idna",
     "secureshim's python tier converts non-ASCII hostnames with the stdlib's "
@@ -200,7 +204,7 @@ _IDNA_2003 = _tier.Caveat(
     weakness="IDNA 2003 maps some names (with sharp s, final sigma or "
     "joiners) to other hosts than IDNA 2008 does",
     fix="pip install idna",
-    applies=lambda: _detect.idna_backend() == "stdlib",
+    applies=_idna_2003_applies,
 )
 _idna_first_use = _warn.pending("match_hostname.idna")
 _idna_ready = []  # type: List[bool]
@@ -236,7 +240,7 @@ def _to_ascii(hostname):
     # type: (Any) -> Optional[str]
     """A non-ASCII hostname as A-labels, or None if it has no valid form."""
     if not _idna_ready:
-        if _IDNA_2003.applies():
+        if _idna_2003_applies():
             _warn.arm("match_hostname.idna", _IDNA_2003.message("match_hostname"),
                       _IDNA_2003.category)
         _idna_ready.append(True)
@@ -263,7 +267,7 @@ def _normalise(hostname):
         if isinstance(hostname, base):
             hostname = exact(hostname, base)
             break
-    if sys.version_info[0] == 2 and type(hostname) is str and not _isascii(hostname):
+    if PY2 and type(hostname) is str and not _isascii(hostname):
         try:
             hostname = hostname.decode("utf-8")
         except UnicodeError:
@@ -283,7 +287,7 @@ def _normalise(hostname):
             return None, None
         name = alabels.lower()
         changed = True
-    if sys.version_info[0] == 2:
+    if PY2:
         name = str(name)
     if name[-1:] == ".":
         name = name[:-1]
@@ -543,7 +547,7 @@ def _match_dns(cert, san, hostname, checks_cn):
 
 def _why_python():
     # type: () -> str
-    if _detect.ssl_flags()["HAS_MATCH_HOSTNAME"]:
+    if _detect.ssl_flags().HAS_MATCH_HOSTNAME:
         why = "ssl.match_hostname exists here but its rules differ between versions"
     else:
         why = "ssl.match_hostname is gone here (removed in 3.12)"

@@ -48,10 +48,10 @@ from itertools import repeat
 
 from . import _detect, _tier, _warn
 from ._compat import PY2, exact
+from ._typing import TYPE_CHECKING
 from .exceptions import DegradedSecurityWarning
 
-MYPY = False
-if MYPY:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, List, Optional, Tuple, Type  # noqa: F401
 
 

@@ -33,10 +33,10 @@ import sys
 import warnings
 
 from . import _detect, _tls, _tls_base
+from ._typing import TYPE_CHECKING
 from .exceptions import InsecurePlatformWarning, UnverifiedContextWarning
 
-MYPY = False
-if MYPY:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Dict, Optional, Tuple  # noqa: F401
 
 try:
@@ -64,9 +64,9 @@ class HTTPSVerifyState(collections.namedtuple("HTTPSVerifyState", "verify decide
 _native = _tls.PRIMITIVE.choose().name == "native"
 # ssl._create_unverified_context and _create_default_https_context: 2.7.9+
 # (PEP 476) and 3.4.3+.
-_HAS_HOOK = bool(_detect.ssl_flags()["HAS_DEFAULT_HTTPS_CONTEXT"])
+_HAS_HOOK = bool(_detect.ssl_flags().HAS_DEFAULT_HTTPS_CONTEXT)
 # ssl._https_verify_certificates: 2.7.12+ (PEP 493); never in 3.x.
-_HAS_SWITCH = bool(_detect.ssl_flags()["HAS_HTTPS_VERIFY_SWITCH"])
+_HAS_SWITCH = bool(_detect.ssl_flags().HAS_HTTPS_VERIFY_SWITCH)
 
 # The last decision taken here: (hook installed, decided_by, detail).
 _decision = None  # type: Optional[Tuple[Any, str, str]]

@@ -61,7 +61,7 @@ def _module(name):
 
 def _native_probe():
     # type: () -> bool
-    return bool(_detect.ssl_flags()["HAS_CREATE_DEFAULT_CONTEXT"])
+    return bool(_detect.ssl_flags().HAS_CREATE_DEFAULT_CONTEXT)
 
 
 # Warnings raised while pyOpenSSL and cryptography were imported to probe
@@ -75,7 +75,7 @@ def _pyopenssl_probe():
     # pyOpenSSL costs ~50 ms to import: look for it only when it may be used.
     if _native_probe() and "create_default_context" not in _detect.FORCED:
         return False
-    if not _detect.ssl_flags()["HAS_SSL"]:  # the tier takes ssl's constants
+    if not _detect.ssl_flags().HAS_SSL:  # the tier takes ssl's constants
         return False
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -90,7 +90,7 @@ def _pyopenssl_probe():
 
 def _legacy_probe():
     # type: () -> bool
-    return bool(_detect.ssl_flags()["HAS_WRAP_SOCKET"])
+    return bool(_detect.ssl_flags().HAS_WRAP_SOCKET)
 
 
 _LEGACY_FIX = "pip install pyOpenSSL (the pyopenssl tier), or upgrade to Python >= 2.7.9"

@@ -12,9 +12,9 @@ import ssl
 
 from . import _trust
 from ._match_hostname import _parse_ip
+from ._typing import TYPE_CHECKING
 
-MYPY = False
-if MYPY:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Optional, Tuple  # noqa: F401
 
 # ssl.PROTOCOL_TLS: 2.7.13+ and 3.6+ (before, PROTOCOL_SSLv23, the same

@@ -44,9 +44,9 @@ import warnings
 from . import _detect, _tls_base, _trust, _warn
 from ._match_hostname import match_hostname
 from ._tls_base import CERT_NONE, CompatContext
+from ._typing import TYPE_CHECKING
 
-MYPY = False
-if MYPY:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Dict, Iterator, List, Optional  # noqa: F401
 
 # ssl.wrap_socket: 2.7.0-3.11 (removed in 3.12). Raises AttributeError, and
@@ -73,7 +73,7 @@ def _quiet():
         yield
 
 
-_QUIET = _detect.ssl_flags()["HAS_SSLCONTEXT"]
+_QUIET = _detect.ssl_flags().HAS_SSLCONTEXT
 
 _temp_files = []  # type: List[str]
 

@@ -13,9 +13,9 @@ from __future__ import absolute_import, division, print_function
 import ssl
 
 from . import _detect, _tls_base, _trust
+from ._typing import TYPE_CHECKING
 
-MYPY = False
-if MYPY:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Dict, List, Optional, Tuple  # noqa: F401
 
 _flags = _detect.ssl_flags()
@@ -23,7 +23,7 @@ Purpose = _tls_base.Purpose
 
 # --- the native tier's hardening -------------------------------------------
 
-_HAS_MINIMUM_VERSION = bool(_flags["HAS_MINIMUM_VERSION"])
+_HAS_MINIMUM_VERSION = bool(_flags.HAS_MINIMUM_VERSION)
 _TLSv1_2 = getattr(getattr(ssl, "TLSVersion", None), "TLSv1_2", None)
 # Where minimum_version is missing (2.7, 3.6, or OpenSSL < 1.1.0g).
 _NO_OLD_PROTOCOLS = (

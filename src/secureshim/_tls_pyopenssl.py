@@ -28,15 +28,15 @@ import os
 import select
 import socket
 import ssl
-import sys
 import warnings
 
 from . import _tls, _tls_base, _warn
+from ._compat import PY2
 from ._match_hostname import match_hostname
 from ._tls_base import CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, CompatContext
+from ._typing import TYPE_CHECKING
 
-MYPY = False
-if MYPY:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, List, Optional, Tuple  # noqa: F401
 
 # Raises ImportError without pyOpenSSL; _tls then offers the other tiers.
@@ -554,7 +554,7 @@ class PyOpenSSLSocket(object):
 
     def close(self):
         # type: () -> None
-        if sys.version_info[0] == 2:
+        if PY2:
             # 2.7's socket._fileobject(close=True) calls close() when it is
             # closed: the last of the socket and its files really closes.
             if self._io_refs > 0:

@@ -26,10 +26,10 @@ import sys
 import warnings
 
 from . import _detect
+from ._typing import TYPE_CHECKING
 from .exceptions import TrustStoreWarning
 
-MYPY = False
-if MYPY:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, List, Optional, Tuple  # noqa: F401
 
 # CA bundles of the major platforms, for interpreters that cannot ask OpenSSL
@@ -137,13 +137,13 @@ def platform_locations():
     env_file, env_dir = _env("SSL_CERT_FILE"), _env("SSL_CERT_DIR")
     if env_file is not None or env_dir is not None:
         # OpenSSL replaces its compiled-in location by the variable's.
-        if _detect.ssl_flags()["HAS_DEFAULT_VERIFY_PATHS"]:
+        if _detect.ssl_flags().HAS_DEFAULT_VERIFY_PATHS:
             paths = ssl.get_default_verify_paths()
             return paths.cafile, paths.capath
         cafile = env_file if env_file and os.path.isfile(env_file) else None
         capath = env_dir if env_dir and os.path.isdir(env_dir.split(os.pathsep)[0]) else None
         return cafile, capath
-    if _detect.ssl_flags()["HAS_DEFAULT_VERIFY_PATHS"]:
+    if _detect.ssl_flags().HAS_DEFAULT_VERIFY_PATHS:
         paths = ssl.get_default_verify_paths()
         if paths.cafile or paths.capath:
             return paths.cafile, paths.capath

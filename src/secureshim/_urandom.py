@@ -24,10 +24,10 @@ import sys
 import threading
 
 from . import _detect, _tier, _warn
+from ._typing import TYPE_CHECKING
 
-MYPY = False
-if MYPY:  # pragma: no cover
-    from typing import Callable, Tuple  # noqa: F401
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Tuple  # noqa: F401
 
 DEVICE = "/dev/urandom"
 

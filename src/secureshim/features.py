@@ -8,9 +8,9 @@ use ``from secureshim import features``.
 from __future__ import absolute_import, division, print_function
 
 from . import _detect, _pbkdf2
+from ._typing import TYPE_CHECKING
 
-MYPY = False
-if MYPY:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover
     from typing import Dict  # noqa: F401
 
 #: ``hmac.compare_digest`` exists (2.7.7+, 3.3+).
@@ -32,30 +32,30 @@ URANDOM_IS_C = _detect.URANDOM_IS_C
 
 _ssl = _detect.ssl_flags()
 #: The ``ssl`` module can be imported at all.
-HAS_SSL = _ssl["HAS_SSL"]
+HAS_SSL = _ssl.HAS_SSL
 #: ``ssl.SSLContext`` exists (2.7.9+, 3.2+).
-HAS_SSLCONTEXT = _ssl["HAS_SSLCONTEXT"]
+HAS_SSLCONTEXT = _ssl.HAS_SSLCONTEXT
 #: ``ssl.create_default_context`` exists (2.7.9+, 3.4+).
-HAS_CREATE_DEFAULT_CONTEXT = _ssl["HAS_CREATE_DEFAULT_CONTEXT"]
+HAS_CREATE_DEFAULT_CONTEXT = _ssl.HAS_CREATE_DEFAULT_CONTEXT
 #: ``ssl.match_hostname`` exists (2.7.9+ and 3.2-3.11; removed in 3.12).
-HAS_MATCH_HOSTNAME = _ssl["HAS_MATCH_HOSTNAME"]
+HAS_MATCH_HOSTNAME = _ssl.HAS_MATCH_HOSTNAME
 #: ``ssl.HAS_SNI``: the client can send Server Name Indication (2.7.9+, 3.2+).
-HAS_SNI = _ssl["HAS_SNI"]
+HAS_SNI = _ssl.HAS_SNI
 #: TLS 1.2 can be negotiated (OpenSSL >= 1.0.1; 2.7.9+, 3.4+).
-HAS_TLSv1_2 = _ssl["HAS_TLSv1_2"]
+HAS_TLSv1_2 = _ssl.HAS_TLSv1_2
 #: TLS 1.3 can be negotiated (OpenSSL >= 1.1.1; 2.7.15+, 3.7+).
-HAS_TLSv1_3 = _ssl["HAS_TLSv1_3"]
+HAS_TLSv1_3 = _ssl.HAS_TLSv1_3
 #: ``SSLContext.hostname_checks_common_name`` exists (3.7+).
-HAS_HOSTNAME_CHECKS_COMMON_NAME = _ssl["HAS_HOSTNAME_CHECKS_COMMON_NAME"]
+HAS_HOSTNAME_CHECKS_COMMON_NAME = _ssl.HAS_HOSTNAME_CHECKS_COMMON_NAME
 #: ``ssl.wrap_socket`` exists (2.7.0-3.11; removed in 3.12), which the
 #: ``legacy`` TLS tier needs.
-HAS_WRAP_SOCKET = _ssl["HAS_WRAP_SOCKET"]
+HAS_WRAP_SOCKET = _ssl.HAS_WRAP_SOCKET
 #: ``SSLContext.minimum_version`` exists (3.7+ with OpenSSL 1.1.0g+).
-HAS_MINIMUM_VERSION = _ssl["HAS_MINIMUM_VERSION"]
+HAS_MINIMUM_VERSION = _ssl.HAS_MINIMUM_VERSION
 #: PEP 493's runtime switch ``ssl._https_verify_certificates`` (2.7.12+ only).
-HAS_HTTPS_VERIFY_SWITCH = _ssl["HAS_HTTPS_VERIFY_SWITCH"]
+HAS_HTTPS_VERIFY_SWITCH = _ssl.HAS_HTTPS_VERIFY_SWITCH
 #: ``ssl.OPENSSL_VERSION``, or None without ``ssl``.
-OPENSSL_VERSION = _ssl["OPENSSL_VERSION"]
+OPENSSL_VERSION = _ssl.OPENSSL_VERSION
 del _ssl
 #: How ``match_hostname`` converts non-ASCII hostnames to A-labels:
 #: ``"idna"`` (IDNA 2008 with UTS 46 mapping, by the ``idna`` package) or
