@@ -13,14 +13,15 @@ from __future__ import absolute_import, division, print_function
 import hashlib
 import hmac
 import os
-import types
 
 from ._typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Dict, List, Optional, Tuple  # noqa: F401
 
-_BUILTIN = (types.BuiltinFunctionType,)
+# type(len) is types.BuiltinFunctionType; the types module would pull in
+# functools and collections on 3.6 (about 2 ms).
+_BUILTIN = (type(len),)
 
 # hmac.compare_digest: 2.7.7+ (PEP 466) and 3.3+.
 HAS_COMPARE_DIGEST = hasattr(hmac, "compare_digest")
