@@ -285,12 +285,13 @@ def _raised(function, kwargs):
 def test_bad_arguments_raise_what_3_11_raises(kwargs, error, message):
     raised = _raised(_wrap_socket.tier_wrap_socket("native"), kwargs)
     assert isinstance(raised, error), raised
-    if message is not None and not isinstance(raised, ssl.SSLError):
-        assert str(raised) == message
     if HAS_STDLIB_WRAP_SOCKET:  # differential: this interpreter's own
         native = _raised(ssl.wrap_socket, kwargs)
         assert type(raised) is type(native), (raised, native)
         assert str(raised) == str(native)
+    elif message is not None and not isinstance(raised, ssl.SSLError):
+        # 3.12+: 3.11's messages, which these interpreters' SSLContext keeps.
+        assert str(raised) == message
 
 
 @pytest.mark.parametrize("tier", TIER_PARAMS[1:])
@@ -363,14 +364,16 @@ def test_rand_pseudo_bytes_bad_input(n, error):
     with pytest.raises(error) as ours:
         _ssl_names.RAND_pseudo_bytes(n)
     assert ours.type is error
+    if n == -1:
+        assert str(ours.value) == "num must be positive"  # 3.11's words
     native = getattr(ssl, "RAND_pseudo_bytes", None)  # 3.3-3.11
     if native is not None:  # differential
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             with pytest.raises(Exception) as theirs:
                 native(n)
+        # The type; the wording of TypeError and OverflowError varies by version.
         assert theirs.type is ours.type
-        assert str(theirs.value) == str(ours.value)
 
 
 # --- the restored PROTOCOL_TLSv1* constants -----------------------------------------------
