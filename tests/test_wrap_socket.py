@@ -197,6 +197,9 @@ def test_fixed_version_constants_pin_tls_1_2_or_newer(protocol):
     else:  # 2.7 and 3.6: the OP_NO_* flags
         assert context.options & ssl.OP_NO_TLSv1 and context.options & ssl.OP_NO_TLSv1_1
     assert context.options & _tls_base.OP_NO_COMPRESSION
+    # The stdlib's create_default_context flags (3.13+: VERIFY_X509_STRICT).
+    default = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).verify_flags
+    assert context.verify_flags & default == default
 
 
 @pytest.mark.parametrize("tier", ["pyopenssl", "legacy"])

@@ -71,6 +71,9 @@ class ProtocolConstant(int):
     ``tls_version`` is the protocol version it names.
     """
 
+    name = ""  # type: str
+    tls_version = 0  # type: int
+
     def __new__(cls, name, tls_version):
         # type: (str, int) -> ProtocolConstant
         self = int.__new__(cls, _PROTOCOL_TLS)
@@ -112,9 +115,8 @@ def requested_version(protocol):
     # type: (Any) -> Optional[int]
     """The TLS version a fixed-version protocol constant asks for (the
     stdlib's ``PROTOCOL_TLSv1*`` or a restored one), else None."""
-    version = getattr(protocol, "tls_version", None)
     if isinstance(protocol, ProtocolConstant):
-        return int(version)
+        return protocol.tls_version
     if isinstance(protocol, bool) or not isinstance(protocol, int):
         return None
     return _STDLIB_VALUES.get(int(protocol))

@@ -40,7 +40,7 @@ from .exceptions import DegradedSecurityWarning, UnverifiedContextWarning
 
 MYPY = False
 if MYPY:  # pragma: no cover
-    from typing import Any, Callable, Optional, Tuple  # noqa: F401
+    from typing import Any, Callable, List, Optional, Tuple  # noqa: F401
 
 __all__ = ["wrap_socket"]
 
@@ -94,7 +94,24 @@ def _native_context(protocol, server_side):
         context = ssl.SSLContext(PROTOCOL_TLS)
     # Every fixed-version constant names TLS 1.2 or older, so harden's
     # TLS 1.2 floor is the pinned minimum.
-    return _tls.harden(context, client=not server_side, verify=False)
+    _tls.harden(context, client=not server_side, verify=False)
+    context.verify_flags |= _default_verify_flags()
+    return context
+
+
+_VERIFY_FLAGS = []  # type: List[int]
+
+
+def _default_verify_flags():
+    # type: () -> int
+    """The verification flags the stdlib's create_default_context sets
+    (3.13+: VERIFY_X509_STRICT and VERIFY_X509_PARTIAL_CHAIN, gh-107361),
+    read once from a server-side one, which loads no certificates."""
+    if not _VERIFY_FLAGS:
+        factory = getattr(ssl, "create_default_context", None)  # 2.7.9+, 3.4+
+        flags = int(factory(ssl.Purpose.CLIENT_AUTH).verify_flags) if factory else 0
+        _VERIFY_FLAGS.append(flags)
+    return _VERIFY_FLAGS[0]
 
 
 def _compat_context(context_class):
