@@ -463,3 +463,102 @@ def test_present_constants_are_left_alone():
     assert sorted(out["kept"]) == sorted(out["present"])
     for name in out["present"]:
         assert "ssl." + name not in out["changed"]
+
+
+# --- the server side ---------------------------------------------------------------------
+
+def _serve_once(tier, leaf, results):
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(tls_helpers.TIMEOUT)
+
+    def run():
+        conn = tls = None
+        try:
+            conn, _ = listener.accept()
+            conn.settimeout(tls_helpers.TIMEOUT)
+            tls = _wrap_socket.tier_wrap_socket(tier)(conn, server_side=True, certfile=leaf.path)
+            results.append(("ok", tls.version() if hasattr(tls, "version") else None))
+        except REFUSALS as exc:
+            results.append(("refused", repr(exc)))
+        finally:
+            for each in (tls, conn, listener):
+                if each is not None:
+                    each.close()
+
+    import threading
+
+    thread = threading.Thread(target=run)
+    thread.daemon = True
+    thread.start()
+    return listener.getsockname()[1], thread
+
+
+@pytest.mark.parametrize("oldest", [None, "TLSv1", "TLSv1_1"], ids=["modern", "tls1_0", "tls1_1"])
+@pytest.mark.parametrize("tier", TIER_PARAMS)
+def test_server_side_serves_tls_1_2_and_refuses_older_clients(tier, oldest, pki, servers):
+    leaf = pki.leaves["good"]
+    scenario = {"TLSv1": "tls1_0", "TLSv1_1": "tls1_1"}.get(oldest)
+    if scenario and not _old_protocol_control(servers[scenario], scenario):
+        pytest.skip("this OpenSSL cannot speak %s even at security level 0" % scenario)
+    results = []
+    port, thread = _serve_once(tier, leaf, results)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # TLS 1.0/1.1, 3.10+
+        if oldest is not None and not hasattr(ssl, "TLSVersion"):  # 2.7, 3.6
+            client = ssl.SSLContext(getattr(ssl, "PROTOCOL_" + oldest))
+        else:
+            client = ssl.SSLContext(getattr(ssl, "PROTOCOL_TLS_CLIENT", ssl.PROTOCOL_SSLv23))
+        client.check_hostname = False
+        client.verify_mode = ssl.CERT_REQUIRED
+        client.load_verify_locations(pki.ca_file)
+        if oldest is not None:
+            if hasattr(ssl, "TLSVersion"):  # 3.7+
+                client.maximum_version = getattr(ssl.TLSVersion, oldest)
+            tls_helpers.permissive_ciphers(client)
+    try:
+        data, version = tls_helpers.connect(client, port, u"localhost", request=False)
+        outcome = version
+    except REFUSALS as exc:
+        outcome = exc
+    thread.join(2 * tls_helpers.TIMEOUT)
+    if oldest is None:
+        assert outcome in ("TLSv1.2", "TLSv1.3"), outcome
+        assert results and results[0][0] == "ok", results
+    else:
+        assert isinstance(outcome, REFUSALS), outcome
+        assert results and results[0][0] == "refused", results
+
+
+FORCED_CLIENT = """
+import json, socket, ssl, sys, warnings
+import secureshim
+port, cafile = int(sys.argv[1]), sys.argv[2]
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    tls = secureshim.wrap_socket(sock, cert_reqs=ssl.CERT_REQUIRED, ca_certs=cafile)
+    tls.sendall(b"GET / HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n")
+    data = tls.recv(4096)
+    tls.close()
+    sock.close()
+print(json.dumps({"chosen": secureshim.backends(), "data": data.decode("latin-1"),
+                  "warned": sorted(set(w.category.__name__ for w in caught))}))
+"""
+
+
+@pytest.mark.parametrize("tier", TIER_PARAMS[1:])
+def test_wrap_socket_follows_a_forced_create_default_context_tier(tier, pki, servers):
+    server = servers["good"]
+    server.drain()
+    result = run_python(FORCED_CLIENT, args=[str(server.port), pki.ca_file],
+                        env={"SECURESHIM_FORCE": "create_default_context=" + tier}).check()
+    out = json.loads(result.out.strip().splitlines()[-1])
+    record = server.next_record()
+    assert out["chosen"]["wrap_socket"] == out["chosen"]["create_default_context"] == tier
+    assert out["data"].startswith("HTTP/1.1 200 OK"), out
+    assert record["version"] in ("TLSv1.2", "TLSv1.3")
+    # The forced tier's own first-use warnings; never UnverifiedContextWarning.
+    assert "UnverifiedContextWarning" not in out["warned"]
+    assert out["warned"], out

@@ -237,5 +237,7 @@ if TIER not in ("native", _tls.TIER):
         DegradedSecurityWarning,
     )  # type: _warn.Pending
 else:
-    _forced_first_use = []
+    # On create_default_context's tier, its pending warning, if any (a
+    # forced pyopenssl tier; legacy contexts warn when they are made).
+    _forced_first_use = getattr(_tls, "_pyopenssl_first_use", [])
 wrap_socket = tier_wrap_socket(str(TIER), _forced_first_use)
