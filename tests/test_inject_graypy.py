@@ -26,7 +26,7 @@ pytest.importorskip(
 )
 
 from . import tls_helpers  # noqa: E402
-from .tls_frames import FrameServer, read_until  # noqa: E402
+from .tls_frames import frame_servers, read_until  # noqa: E402
 
 CLIENT = """
 import json, logging, ssl, sys
@@ -64,16 +64,9 @@ def gelf_frames(tls):
 
 @pytest.fixture(scope="module")
 def graylogs(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("graypy")
-    ca = tls_helpers.CA(directory)
-    other = tls_helpers.CA(directory, name=u"another CA")
-    servers = {
-        "good": FrameServer(ca.issue([u"127.0.0.1"]), gelf_frames),
-        "other_ca": FrameServer(other.issue([u"127.0.0.1"]), gelf_frames),
-    }
+    ca, servers = frame_servers(str(tmp_path_factory.mktemp("graypy")), gelf_frames)
     yield ca, servers
-    for server in servers.values():
-        server.close()
+    tls_helpers.close_all(servers.values())
 
 
 def send(ca, server, inject):
@@ -88,7 +81,7 @@ def test_as_shipped_graypy_fails_on_the_missing_ssl_wrap_socket(graylogs):
     assert out["error"] == "AttributeError", out
     assert "wrap_socket" in out["message"]
     assert "AttributeError" in err  # logging's handleError report
-    assert servers["good"].empty()
+    assert servers["good"].records.empty()
 
 
 def test_after_injection_graypy_delivers_records_over_tls_1_2_or_newer(graylogs):

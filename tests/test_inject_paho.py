@@ -29,7 +29,7 @@ pytest.importorskip(
 )
 
 from . import tls_helpers  # noqa: E402
-from .tls_frames import FrameServer  # noqa: E402
+from .tls_frames import frame_servers, read_until  # noqa: E402
 
 CONNACK = b"\x20\x02\x00\x00"  # MQTT 3.1.1: session present 0, return code 0
 
@@ -71,8 +71,6 @@ def mqtt_connect(tls):
             return data
         data += chunk
     tls.sendall(CONNACK)
-    from .tls_frames import read_until
-
     return data + read_until(tls, b"\xe0\x00")  # DISCONNECT
 
 
@@ -91,17 +89,10 @@ def _complete(data):
 
 @pytest.fixture(scope="module")
 def brokers(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("paho")
-    ca = tls_helpers.CA(directory)
-    other = tls_helpers.CA(directory, name=u"another CA")
-    servers = {
-        "good": FrameServer(ca.issue([u"localhost"]), mqtt_connect),
-        "other_ca": FrameServer(other.issue([u"localhost"]), mqtt_connect),
-        "other_host": FrameServer(ca.issue([u"wrong.example"]), mqtt_connect),
-    }
+    ca, servers = frame_servers(str(tmp_path_factory.mktemp("paho")), mqtt_connect,
+                                other_host=[u"wrong.example"])
     yield ca, servers
-    for server in servers.values():
-        server.close()
+    tls_helpers.close_all(servers.values())
 
 
 def connect(ca, server, inject):

@@ -68,31 +68,27 @@ def servers(pki):
     tls_helpers.close_all(running.values())
 
 
+class _Wrapping(object):
+    """``tier``'s wrap_socket with ``kwargs``, behind the context API that
+    ``tls_helpers.connect`` calls (wrap_socket takes no host name)."""
+
+    def __init__(self, tier, kwargs):
+        self.wrap = _wrap_socket.tier_wrap_socket(tier)
+        self.kwargs = kwargs
+
+    def wrap_socket(self, sock, server_hostname=None):
+        return self.wrap(sock, **self.kwargs)
+
+
 def handshake(tier, server, **kwargs):
-    """Connect with ``tier``'s wrap_socket; return (response, version, sni)
-    or the exception, and the server's record."""
-    wrap = _wrap_socket.tier_wrap_socket(tier)
+    """Connect with ``tier``'s wrap_socket and send a request; return
+    (response, version) or the exception, and the server's record."""
     server.drain()
-    sock = socket.create_connection(("127.0.0.1", server.port), timeout=tls_helpers.TIMEOUT)
     try:
-        try:
-            tls = wrap(sock, **kwargs)
-        except REFUSALS as exc:
-            return exc, server.next_record()
-        try:
-            version = tls.version() if hasattr(tls, "version") else None
-            tls.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            data = b""
-            while not data.endswith(b"hello"):
-                chunk = tls.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-        finally:
-            tls.close()
-    finally:
-        sock.close()
-    return (data, version), server.next_record()
+        outcome = tls_helpers.connect(_Wrapping(tier, kwargs), server.port, u"localhost")
+    except REFUSALS as exc:
+        outcome = exc
+    return outcome, server.next_record()
 
 
 # --- what it accepts ------------------------------------------------------------
