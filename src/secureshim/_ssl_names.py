@@ -4,7 +4,7 @@
 missing (``secureshim.wrap_socket`` lives in ``_wrap_socket``):
 
 ``RAND_pseudo_bytes``
-    Removed in 3.12 (deprecated since 3.6, gh-94199's clean-up); missing
+    Added in 3.3, deprecated in 3.6, removed in 3.12 (gh-94199); missing
     on 2.7. Restored over ``secureshim.urandom``, which is always
     cryptographically strong.
 ``PROTOCOL_TLSv1``, ``PROTOCOL_TLSv1_1``, ``PROTOCOL_TLSv1_2``
