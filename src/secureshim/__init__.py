@@ -38,6 +38,7 @@ __all__ = [
     "match_hostname",
     "pbkdf2_hmac",
     "urandom",
+    "wrap_socket",
     "apply_https_verify_policy",
     "ca_source",
     "create_default_context",
@@ -80,6 +81,7 @@ _LAZY = {
     "https_verify_state": "_pep493",
     "extract_from_stdlib": "_inject",
     "inject_into_stdlib": "_inject",
+    "wrap_socket": "_wrap_socket",
 }  # type: Dict[str, str]
 
 
@@ -125,7 +127,8 @@ def backends():
     (libcrypto called directly), ``python`` (secureshim's pure-Python
     implementation), ``fd`` (secureshim's persistent-descriptor urandom),
     ``pyopenssl`` and ``legacy`` (TLS contexts over pyOpenSSL or over the
-    old ``ssl.wrap_socket``). Chooses every primitive not used yet.
+    old ``ssl.wrap_socket``; ``wrap_socket`` uses ``create_default_context``'s).
+    Chooses every primitive not used yet.
     """
     from . import _tier
 

@@ -63,6 +63,8 @@ PRIMITIVES = {
     "urandom": "_urandom",
     "match_hostname": "_match_hostname",
     "create_default_context": "_tls",
+    # Follows create_default_context's tier unless forced on its own.
+    "wrap_socket": "_wrap_socket",
 }  # type: Dict[str, str]
 
 ENV = "SECURESHIM_FORCE"

@@ -283,5 +283,8 @@ def primitives():
 
     package = __name__.rpartition(".")[0]
     for module in _detect.PRIMITIVES.values():
-        importlib.import_module("." + module, package)
+        try:
+            importlib.import_module("." + module, package)
+        except ImportError:  # wrap_socket without an ssl module: not provided
+            pass
     return REGISTRY

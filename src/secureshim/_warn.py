@@ -25,8 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # key -> the list its tier's code tests; created at that code's import.
 _pending = {}  # type: Dict[str, Pending]
-# key -> (text, category) of an armed warning.
-_armed = {}  # type: Dict[str, Tuple[str, Type[Warning]]]
+# key -> (text, category, reported) of an armed warning.
+_armed = {}  # type: Dict[str, Tuple[str, Type[Warning], bool]]
 
 
 def message(primitive, subject, fix, reason=None, weakness=None):
@@ -45,10 +45,15 @@ def pending(key):
     return _pending.setdefault(key, [])
 
 
-def arm(key, text, category):
-    # type: (str, str, Type[Warning]) -> Pending
-    """Make ``key``'s warning due; return its pending list."""
-    _armed[key] = (text, category)
+def arm(key, text, category, reported=True):
+    # type: (str, str, Type[Warning], bool) -> Pending
+    """Make ``key``'s warning due; return its pending list.
+
+    ``reported=False``: a warning about how the caller uses a primitive
+    (wrap_socket's CERT_NONE), not about its tier, which the report leaves
+    out of the primitive's findings.
+    """
+    _armed[key] = (text, category, reported)
     due = pending(key)
     del due[:]
     due.append((text, category))
@@ -70,7 +75,7 @@ def armed_messages(primitive):
     return [
         _armed[key][0]
         for key in sorted(_armed)
-        if key == primitive or key.startswith(primitive + ".")
+        if (key == primitive or key.startswith(primitive + ".")) and _armed[key][2]
     ]
 
 
@@ -90,7 +95,7 @@ def fire(due, stacklevel=2):
 def rearm():
     # type: () -> None
     """Make every armed warning due again (for tests)."""
-    for key, entry in _armed.items():
+    for key, (text, category, _) in _armed.items():
         due = pending(key)
         del due[:]
-        due.append(entry)
+        due.append((text, category))
