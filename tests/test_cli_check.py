@@ -294,9 +294,9 @@ def test_key_exchange_group_where_the_interpreter_tells(pki, capsys):
 
 
 def test_x509_reader_on_good_and_lax_certificates(tmp_path):
-    from secureshim._cli import x509
-
     from cryptography import x509 as cx509
+
+    from secureshim._cli import x509
 
     good_ca = tls_helpers.CA(tmp_path)
     lax_ca = tls_helpers.CA(tmp_path, name=u"lax", lax=("bc_not_critical", "no_key_usage"))

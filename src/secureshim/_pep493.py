@@ -35,7 +35,11 @@ import sys
 import warnings
 
 from . import _detect, _files, _tls, _tls_base
-from .exceptions import InsecurePlatformWarning, SecureShimWarning, UnverifiedContextWarning
+from .exceptions import (
+    InsecurePlatformWarning,
+    SecureShimWarning,
+    UnverifiedContextWarning,
+)
 
 MYPY = False
 if MYPY:  # pragma: no cover

@@ -27,9 +27,10 @@ import time
 import warnings
 
 from .. import _diagnostics
+from .._diagnostics import INSECURE, OK
 from .._match_hostname import _parse_ip
 from . import x509
-from .render import INSECURE, OK, Painter, clean, rows
+from .render import Painter, clean, rows
 
 MYPY = False
 if MYPY:  # pragma: no cover

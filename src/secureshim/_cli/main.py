@@ -21,7 +21,7 @@ from .. import __version__, _diagnostics
 from . import check as _check
 from . import report as _report
 from . import startup
-from .render import clean, use_colour, write
+from .render import clean, text_of, use_colour, write
 
 MYPY = False
 if MYPY:  # pragma: no cover
@@ -102,10 +102,10 @@ class _Parser(argparse.ArgumentParser):
             write(file or sys.stderr, message)
 
 
-def _one_line(text):
+def _one_line(value):
     # type: (Any) -> str
-    """``text`` cleaned, on one line, and short enough to read."""
-    text = " ".join(clean(str(text)).split())
+    """``value`` as text, on one line, and short enough to read."""
+    text = " ".join(text_of(value).split())
     return text if len(text) <= 400 else text[:400] + "..."
 
 
@@ -146,16 +146,11 @@ def _timeout(text):
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("%s is not a number of seconds" % _show(text))
+        raise argparse.ArgumentTypeError("%s is not a number of seconds" % _check.show(text))
     if not 0 < value <= 300:  # also refuses nan
         raise argparse.ArgumentTypeError(
-            "timeout must be in (0, 300] seconds, not %s" % _show(text))
+            "timeout must be in (0, 300] seconds, not %s" % _check.show(text))
     return value
-
-
-def _show(text):
-    # type: (str) -> str
-    return _check.show(text)
 
 
 def check_parser(prog):
@@ -192,8 +187,9 @@ class _Failure(Exception):
 
     def __init__(self, code, message):
         # type: (int, str) -> None
-        Exception.__init__(self, message)
+        Exception.__init__(self, code)
         self.code = code
+        self.message = message  # not str(self): 2.7 cannot encode a unicode one
 
 
 def _run(args, prog):
@@ -206,7 +202,7 @@ def _run(args, prog):
             host, port = _check.parse_target(options.target)
             servername = _check.parse_servername(options.servername)
         except _check.UsageError as exc:
-            raise _Failure(USAGE_ERROR, "%s check: error: %s (see --help)" % (prog, exc))
+            raise _Failure(USAGE_ERROR, "%s check: error: %s (see --help)" % (prog, _one_line(exc)))
         result = _check.check(host, port, timeout=options.timeout,
                               cafile=options.cafile, servername=servername)
         if options.json:
@@ -239,7 +235,7 @@ def _output(stream, text):
         write(stream, text)
     except (IOError, OSError, ValueError) as exc:  # EPIPE, EBADF; ValueError: closed file
         _silence(stream)
-        raise _Failure(OUTPUT_ERROR, "cannot write the output: %s" % (
+        raise _Failure(OUTPUT_ERROR, "cannot write the output: %s" % _one_line(
             getattr(exc, "strerror", None) or exc))
 
 
@@ -264,7 +260,7 @@ def main(argv=None, prog=None):
     try:
         return _run(args, prog)
     except _Failure as failure:
-        _error_line("%s" % failure)
+        _error_line(failure.message)
         return failure.code
     except KeyboardInterrupt:
         _error_line("%s: interrupted" % prog)

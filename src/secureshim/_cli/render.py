@@ -113,6 +113,21 @@ def clean(value):
     return value
 
 
+def text_of(value):
+    # type: (Any) -> text_type
+    """``value`` (an exception, say) as cleaned text for a message.
+
+    2.7's ``str()`` fails on a unicode message and ``unicode()`` on a
+    byte one; whichever works is taken.
+    """
+    if not isinstance(value, (bytes, text_type)):
+        try:
+            value = text_type(value)
+        except UnicodeError:
+            value = str(value)
+    return clean(value)  # type: ignore[no-any-return]
+
+
 def _encoding(stream):
     # type: (Any) -> str
     name = getattr(stream, "encoding", None) or "utf-8"

@@ -1,7 +1,8 @@
 """The report of ``python -m secureshim`` as aligned text for a terminal."""
 from __future__ import absolute_import, division, print_function
 
-from .render import DEGRADED, OK, Painter, rows, yes
+from .._diagnostics import DEGRADED, OK
+from .render import Painter, rows, yes
 
 MYPY = False
 if MYPY:  # pragma: no cover
