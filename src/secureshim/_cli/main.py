@@ -208,7 +208,7 @@ def _run(args, prog):
         if options.json:
             _output(out, _dump(result) + "\n")
         else:
-            _output(out, _check.render(result, use_colour(options.color, out)))
+            _output(out, _check.render(clean(result), use_colour(options.color, out)))
         return 0 if result["ok"] else 1
     options = report_parser(prog).parse_args(args)
     _config_errors(prog)
@@ -216,7 +216,8 @@ def _run(args, prog):
     if options.json:
         _output(out, _dump(report) + "\n")
     else:
-        _output(out, _report.render(report, use_colour(options.color, out)))
+        # Cleaned first: 2.7 cannot format undecodable bytes into text.
+        _output(out, _report.render(clean(report), use_colour(options.color, out)))
     return int(report["exit_code"])
 
 
