@@ -239,7 +239,7 @@ def _read_config(path):
         return False, "%s: verify=disable" % path, False
     if value == "platform_default":
         return True, "%s: verify=platform_default (verify)" % path, False
-    return None, "%s: unknown verify=%r, ignored" % (path, value), True
+    return None, "%s: unknown verify='%s', ignored" % (path, " ".join(value.split())[:60]), True
 
 
 def apply_https_verify_policy(config_path=CONFIG_FILE):
