@@ -136,7 +136,8 @@ HOSTLIKE = st.one_of(
 @given(name=HOSTLIKE, extra=st.lists(ARGUMENT, max_size=2))
 def test_check_servername_fuzzed(name, extra):
     code = assert_clean(["check", LOCAL, "--servername", name, "--timeout", "1"] + extra)[0]
-    assert code != 0  # nothing listens there
+    if "-h" not in extra:
+        assert code != 0  # nothing listens there
 
 
 @FUZZ
