@@ -53,7 +53,7 @@ def run(args, env=None):
         if value is None:
             full_env.pop(key, None)
         else:
-            full_env[key] = value if str is bytes else os.fsdecode(to_bytes(value))
+            full_env[key] = to_bytes(value) if str is bytes else os.fsdecode(to_bytes(value))
     # Arguments as bytes: what a shell passes, undecodable ones included.
     argv = [to_bytes(sys.executable), b"-m", b"secureshim"] + [to_bytes(a) for a in args]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env)
