@@ -7,7 +7,9 @@ traceback and exit code 1, the DEGRADED verdict, before the command line
 could say anything. So when the import is for ``<package>.__main__``, the
 error is kept in :data:`ERRORS` instead, and the command line reports it as
 one line with its own exit code before it does anything else. Any other
-import raises it as before.
+import raises it as before. (Importing ``secureshim.__main__`` without
+calling its ``main`` keeps the error too; nothing is forced then, so the
+primitives run on their best tiers.)
 """
 from __future__ import absolute_import, division, print_function
 
