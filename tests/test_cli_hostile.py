@@ -74,11 +74,9 @@ def assert_clean(args, env=None):
 
 @pytest.mark.parametrize("args, env, code", [
     ([], {"SECURESHIM_FORCE": "bogus"}, cli_main.CONFIG_ERROR),
-    (["--json"], {"SECURESHIM_FORCE": "compare_digest=gold"}, cli_main.CONFIG_ERROR),
     (["--json"], {"SECURESHIM_FORCE": b"\xff=\xfe"}, cli_main.CONFIG_ERROR),
     (["--json"], {"SECURESHIM_FORCE": ",,, ,"}, None),  # empty items: nothing forced
     (["check", "bad..host:443"], None, cli_main.USAGE_ERROR),
-    (["check", "a" * 64 + ".example"], None, cli_main.USAGE_ERROR),
     (["check", b"\xff\xfe.example"], None, cli_main.USAGE_ERROR),
     (["check", u"\u00e9" * 300], None, cli_main.USAGE_ERROR),
     (["check", "x" * 100000], None, cli_main.USAGE_ERROR),
@@ -87,7 +85,6 @@ def assert_clean(args, env=None):
     (["check", LOCAL, "--timeout", b"\xff"], None, cli_main.USAGE_ERROR),
     ([b"\xff"], None, cli_main.USAGE_ERROR),
     (["--color", b"\xff\xfe"], None, cli_main.USAGE_ERROR),
-    ([], {"PYTHONHTTPSVERIFY": b"\xff"}, None),
     (["--json"], {"PYTHONHTTPSVERIFY": b"\xff", "PYTHONIOENCODING": "ascii"}, None),
     ([], {"PYTHONHTTPSVERIFY": b"\xff", "LANG": "C", "LC_ALL": "C",
           "PYTHONIOENCODING": None}, None),
@@ -111,7 +108,7 @@ ARGUMENT = st.one_of(
     st.binary(min_size=0, max_size=40).filter(lambda b: b"\x00" not in b),
     st.text(min_size=0, max_size=40).filter(lambda t: u"\x00" not in t),
 )
-FUZZ = settings(max_examples=8, deadline=None,
+FUZZ = settings(max_examples=6, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 

@@ -573,18 +573,17 @@ def run_entry(entry, args=(), env=None):
 
 
 @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
-@pytest.mark.parametrize("value, message", [
-    ("bogus", "cannot understand 'bogus'"),
-    ("urandom=gold", "cannot understand 'urandom=gold'"),
-    ("urandom=fd,urandom=native", "urandom is forced twice"),
+@pytest.mark.parametrize("value, args, message", [
+    ("bogus", [], "cannot understand 'bogus'"),
+    ("urandom=gold", ["--json"], "cannot understand 'urandom=gold'"),
+    ("urandom=fd,urandom=native", ["check", "127.0.0.1:1"], "urandom is forced twice"),
 ])
-def test_bad_force_is_one_line_and_the_configuration_exit_code(entry, value, message):
-    for args in ([], ["--json"], ["check", "127.0.0.1:1"]):
-        code, out, err = run_entry(entry, args, env={"SECURESHIM_FORCE": value})
-        assert code == cli_main.CONFIG_ERROR == 78, (code, out, err)
-        assert out == ""  # nothing a fleet gate could read as a report
-        (line,) = err.splitlines()
-        assert "configuration error: SECURESHIM_FORCE: " in line and message in line, line
+def test_bad_force_is_one_line_and_the_configuration_exit_code(entry, value, args, message):
+    code, out, err = run_entry(entry, args, env={"SECURESHIM_FORCE": value})
+    assert code == cli_main.CONFIG_ERROR == 78, (code, out, err)
+    assert out == ""  # nothing a fleet gate could read as a report
+    (line,) = err.splitlines()
+    assert "configuration error: SECURESHIM_FORCE: " in line and message in line, line
 
 
 def test_bad_force_still_raises_at_import_in_user_code():
