@@ -142,7 +142,13 @@ def backends():
 # that primitive's), so that one that cannot run here fails too.
 def _check_force():
     # type: () -> None
-    _detect.FORCED.update(_detect.parse_force(os.environ.get(_detect.ENV, "")))
+    try:
+        forced = _detect.parse_force(os.environ.get(_detect.ENV, ""))
+    except ValueError as exc:
+        if not _detect._cli_reports(exc):
+            raise
+        forced = {}  # the command line reports it and stops
+    _detect.FORCED.update(forced)
     if _detect.FORCED:
         from . import _tier
 

@@ -17,6 +17,11 @@ if TYPE_CHECKING:  # pragma: no cover
 # branches on this name.
 PY2 = sys.version_info[0] == 2
 
+if PY2:
+    text_type = unicode  # noqa: F821
+else:
+    text_type = str
+
 
 def exact(value, base):
     # type: (Any, Any) -> Any

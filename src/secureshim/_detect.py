@@ -108,6 +108,15 @@ def parse_force(value):
     return forced
 
 
+def _cli_reports(error):
+    # type: (ValueError) -> bool
+    """True when this import runs the command line, which then reports
+    ``error`` as one line (``_cli/startup.py``); otherwise it is raised."""
+    from ._cli import startup
+
+    return startup.defer(error, __name__.rpartition(".")[0])
+
+
 # primitive -> forced tier, from SECURESHIM_FORCE, filled in by the package
 # at import.
 FORCED = {}  # type: Dict[str, str]

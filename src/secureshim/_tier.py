@@ -220,13 +220,16 @@ class Primitive(object):
         ordered = self._order() if self._order is not None else self.tiers
         available = [tier.name for tier in ordered if tier.probe()]
         forced = _detect.FORCED.get(self.name)
+        if forced is not None and forced not in available:
+            error = ValueError(
+                "%s: %s=%s cannot run on this interpreter; tiers available "
+                "here: %s" % (_detect.ENV, self.name, forced,
+                              "|".join(available) or "none")
+            )
+            if not _detect._cli_reports(error):
+                raise error
+            forced = None  # the command line stops before anything uses it
         if forced is not None:
-            if forced not in available:
-                raise ValueError(
-                    "%s: %s=%s cannot run on this interpreter; tiers available "
-                    "here: %s" % (_detect.ENV, self.name, forced,
-                                  "|".join(available) or "none")
-                )
             chosen = forced  # type: Optional[str]
         else:
             chosen = available[0] if available else None
