@@ -3,6 +3,7 @@
 #
 #     bash scripts/sid-python.sh setup            # make the root; exit 3 if impossible
 #     bash scripts/sid-python.sh test 3.15 [PYTEST ARGS]
+#     bash scripts/sid-python.sh python 3.14 benchmarks/run_all.py ...
 #
 # Debian unstable ships python3.14 and python3.15, built against OpenSSL 3.6
 # (pyenv's builds here use OpenSSL 3.0). They run in a chroot made with
@@ -155,9 +156,10 @@ in_root() {
         PIP_DISABLE_PIP_VERSION_CHECK=1 "$@"
 }
 
-test_version() {
-    local v=$1 wheels wheel venv key
-    shift
+# Set up the root and CPython $1's venv with the fresh wheel installed, and
+# mount what the run needs; unmounted on exit.
+prepare() {
+    local v=$1 wheels wheel key
     case " $versions " in *" $v "*) ;; *) say "unknown version $v (one of: $versions)"; exit 2 ;; esac
     setup
     wheel=$(build_wheel)
@@ -187,21 +189,41 @@ test_version() {
         "/srv/dist/$(basename "$wheel")"
     in_root "$venv/bin/python" -m pip install -q \
         --no-index --find-links /srv/wheels "/srv/dist/$(basename "$wheel")"
+}
+
+# Run a command in the checkout inside the root, with the venv first on
+# PATH and the environment tox passes (CI, HYPOTHESIS_PROFILE,
+# SECURESHIM_SLOW_VECTORS).
+run_in_venv() {
     local status=0
-    if [ $# -eq 0 ]; then set -- -q -ra; fi  # tox.ini's {posargs:-q -ra}
-    # The environment tox passes (CI, HYPOTHESIS_PROFILE, SECURESHIM_SLOW_VECTORS).
-    in_root PATH="$venv/bin:/usr/bin:/bin" PYTHONDONTWRITEBYTECODE=1 CI="${CI:-}" HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-}" \
+    in_root PATH="$venv/bin:/usr/bin:/bin" PYTHONDONTWRITEBYTECODE=1 CI="${CI:-}" \
+        HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-}" \
         SECURESHIM_SLOW_VECTORS="${SECURESHIM_SLOW_VECTORS:-}" \
-        sh -c 'cd "$0" && exec python -m pytest -p no:cacheprovider "$@"' "$inner_src" \
-        "$@" || status=$?
+        sh -c 'cd "$0" && exec "$@"' "$inner_src" "$@" || status=$?
     unmount_all
     trap - EXIT
     return $status
+}
+
+test_version() {
+    local v=$1
+    shift
+    prepare "$v"
+    if [ $# -eq 0 ]; then set -- -q -ra; fi  # tox.ini's {posargs:-q -ra}
+    run_in_venv python -m pytest -p no:cacheprovider "$@"
 }
 
 case "${1:-}" in
     setup) setup ;;
     mirror) mirror ;;
     test) shift; [ $# -ge 1 ] || { say "usage: test VERSION [PYTEST ARGS]"; exit 2; }; test_version "$@" ;;
-    *) say "usage: $0 setup | mirror | test VERSION [PYTEST ARGS]"; exit 2 ;;
+    python)
+        shift
+        [ $# -ge 1 ] || { say "usage: python VERSION [ARGS]"; exit 2; }
+        v=$1
+        shift
+        prepare "$v"
+        run_in_venv python "$@"
+        ;;
+    *) say "usage: $0 setup | mirror | test VERSION [PYTEST ARGS] | python VERSION [ARGS]"; exit 2 ;;
 esac
