@@ -24,6 +24,8 @@ cache=${SECURESHIM_CACHE:-$repo/.cache}
 home=$cache/pyodide-$version
 host_python=${SECURESHIM_HOST_PYTHON:-python3.11}
 
+# shellcheck source=scripts/build-wheel.sh
+. scripts/build-wheel.sh
 say() { echo "pyodide: $*" >&2; }
 impossible() { say "cannot set up Pyodide $version: $*"; exit 3; }
 
@@ -46,23 +48,16 @@ setup() {
 # goes on sys.path. The requirements are cached by the files naming them;
 # the package is unpacked afresh each run.
 site_dir() {
-    local key deps site dist
+    local key deps site wheel
     key=$(cat tests/requirements-pyodide.txt setup.cfg | sha256sum | cut -c1-12)
     deps=$cache/pyodide-wheels-$key
-    dist=$cache/pyodide-dist
-    rm -rf "$dist"
-    mkdir -p "$dist"
-    if ! "$host_python" -m pip wheel -q --no-deps -w "$dist" . >"$dist.log" 2>&1; then
-        cat "$dist.log" >&2
-        say "building the wheel failed"
-        exit 1
-    fi
+    wheel=$(build_wheel "$cache/pyodide-dist")
     if [ ! -f "$deps/.complete" ]; then
         say "downloading the test requirements for Pyodide's CPython $python_version"
         rm -rf "$deps"
         if ! "$host_python" -m pip download -q --dest "$deps" --python-version "$python_version" \
                 --implementation py --abi none --platform any --only-binary=:all: \
-                -r tests/requirements-pyodide.txt "$dist"/secureshim-*.whl >"$deps.log" 2>&1; then
+                -r tests/requirements-pyodide.txt "$wheel" >"$deps.log" 2>&1; then
             grep -v "^WARNING: Location" "$deps.log" >&2
             say "pip download failed (log: $deps.log)"
             exit 1
@@ -73,7 +68,7 @@ site_dir() {
     site=$cache/pyodide-site
     rm -rf "$site"
     mkdir -p "$site"
-    "$host_python" - "$site" "$deps"/*.whl "$dist"/secureshim-*.whl <<'PY'
+    "$host_python" - "$site" "$deps"/*.whl "$wheel" <<'PY'
 import sys, zipfile
 for wheel in sys.argv[2:]:
     zipfile.ZipFile(wheel).extractall(sys.argv[1])

@@ -30,6 +30,8 @@ versions="3.14 3.15"
 inner_src=/srv/secureshim
 host_python=${SECURESHIM_HOST_PYTHON:-python3.11}
 
+# shellcheck source=scripts/build-wheel.sh
+. scripts/build-wheel.sh
 say() { echo "sid-python: $*" >&2; }
 impossible() { say "cannot set up CPython $versions from Debian unstable: $*"; exit 3; }
 
@@ -61,8 +63,8 @@ usable() {
 }
 
 setup() {
+    [ "$(id -u)" = 0 ] || impossible "debootstrap, mount and chroot need root"
     if usable; then return 0; fi
-    [ "$(id -u)" = 0 ] || impossible "debootstrap and chroot need root"
     if ! command -v debootstrap >/dev/null 2>&1; then
         command -v apt-get >/dev/null 2>&1 || impossible "no debootstrap and no apt-get to install it"
         say "installing debootstrap with apt-get"
@@ -137,18 +139,6 @@ download_wheels() {  # download_wheels VERSION WHEEL
     echo "$dir"
 }
 
-build_wheel() {
-    local dist=$cache/dist
-    rm -rf "$dist"
-    mkdir -p "$dist"
-    if ! "$host_python" -m pip wheel -q --no-deps -w "$dist" . >"$dist.log" 2>&1; then
-        cat "$dist.log" >&2
-        say "building the wheel failed"
-        exit 1
-    fi
-    ls "$dist"/secureshim-*-py2.py3-none-any.whl
-}
-
 # Run a command inside the root with a clean environment (the host's pip
 # settings point at paths that do not exist there).
 in_root() {
@@ -162,7 +152,7 @@ prepare() {
     local v=$1 wheels wheel key
     case " $versions " in *" $v "*) ;; *) say "unknown version $v (one of: $versions)"; exit 2 ;; esac
     setup
-    wheel=$(build_wheel)
+    wheel=$(build_wheel "$cache/dist")
     wheels=$(download_wheels "$v" "$wheel")
     trap unmount_all EXIT
     bind /proc /proc

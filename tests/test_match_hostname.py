@@ -39,7 +39,8 @@ def cn_cert(name):
 
 def test_certificate_error_is_the_ssl_modules_class():
     assert issubclass(CertificateError, ValueError)
-    assert str(CertificateError("hostname 'a' doesn't match")) == "hostname 'a' doesn't match"
+    # The message shows (CPython's SSLError prints the args tuple).
+    assert "no match for example.org" in str(CertificateError("no match for example.org"))
     if not issubclass(ssl.CertificateError, ValueError):
         # Pyodide's stub _ssl: its class is neither a ValueError nor shows
         # its message; secureshim's subclasses it.
