@@ -91,6 +91,30 @@ record() {  # record ENV STATUS
     esac
 }
 
+# The chroot's debootstrap (minutes, mostly download and dpkg) and
+# Pyodide's npm install run in the background while tox runs; their output
+# is shown when their envs' turn comes.
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+sid_setup=""
+pyodide_setup=""
+case " $extra_envs " in
+    *" py314 "*|*" py315 "*)
+        bash scripts/sid-python.sh setup >"$logs/sid" 2>&1 & sid_setup=$! ;;
+esac
+case " $extra_envs " in
+    *" pyodide "*) bash scripts/pyodide.sh setup >"$logs/pyodide" 2>&1 & pyodide_setup=$! ;;
+esac
+setup_status() {  # setup_status PID LOG: wait for a background setup once
+    local status=0
+    if [ ! -f "$2.status" ]; then
+        wait "$1" || status=$?
+        cat "$2" >&2
+        echo $status >"$2.status"
+    fi
+    return "$(cat "$2.status")"
+}
+
 if [ -n "$tox_envs" ]; then
     status=0
     "$venv/bin/tox" -e "$tox_envs" "${tox_args[@]}" ${pytest_args[@]+-- "${pytest_args[@]}"} \
@@ -103,8 +127,7 @@ for env in $extra_envs; do
     status=0
     case "$env" in
         py314|py315)
-            status=0
-            bash scripts/sid-python.sh setup || status=$?
+            setup_status "$sid_setup" "$logs/sid" || status=$?
             if [ $status = 0 ]; then
                 bash scripts/sid-python.sh test "3.${env#py3}" ${pytest_args[@]+"${pytest_args[@]}"} \
                     || status=$?
@@ -112,7 +135,7 @@ for env in $extra_envs; do
             fi
             ;;
         pyodide)
-            bash scripts/pyodide.sh setup || status=$?
+            setup_status "$pyodide_setup" "$logs/pyodide" || status=$?
             if [ $status = 0 ]; then
                 bash scripts/pyodide.sh test ${pytest_args[@]+"${pytest_args[@]}"} || status=$?
                 [ $status != 3 ] || status=1
