@@ -107,31 +107,69 @@ bind() {  # bind SOURCE TARGET-IN-ROOT
     mounted+=("$root$2")
 }
 
-# Wheels of the test requirements and of the package's own dependencies
-# for CPython $1, downloaded on the host into a cache keyed by the files
-# that name them, so that a change refetches.
+# The test requirements and the package's own dependencies for CPython $1,
+# downloaded on the host into a cache keyed by the files that name them, so
+# that a change refetches: wheels for the target's tags, and the source of
+# the few that publish none (paho-mqtt 1.2.3, thrift 0.20.0), which pip
+# builds inside the root.
 download_wheels() {  # download_wheels VERSION WHEEL
-    local v=$1 wheel=$2 tag=cp${1/./} key dir platforms="" minor
+    local v=$1 wheel=$2 tag=cp${1/./} key dir platforms="" minor attempt missing
     key=$(cat tests/requirements.txt setup.cfg | sha256sum | cut -c1-12)
     dir=$cache/wheels/$tag-$key
     if [ ! -f "$dir/.complete" ]; then
         say "downloading test requirements for CPython $v"
         rm -rf "$dir"
         mkdir -p "$dir"
+        # The requirement lines that apply to CPython $v on Linux, markers
+        # evaluated for it (pip evaluates them for the host otherwise).
+        "$host_python" - "$v" tests/requirements.txt >"$dir.wanted" <<'PY'
+import sys
+from pip._vendor.packaging.requirements import Requirement
+env = {"python_version": sys.argv[1], "python_full_version": sys.argv[1] + ".0",
+       "platform_python_implementation": "CPython", "implementation_name": "cpython",
+       "sys_platform": "linux", "os_name": "posix", "platform_system": "Linux"}
+for line in open(sys.argv[2]):
+    line = line.split("#")[0].strip()
+    if line:
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate(env):
+            req.marker = None
+            print(req)
+PY
+        : >"$dir.sdists"
         # sid's glibc runs every manylinux tag up to 2.34; pip before 22
         # does not expand one --platform into the older tags itself.
         for minor in $(seq 34 -1 5); do
             platforms="$platforms --platform manylinux_2_${minor}_x86_64"
         done
-        # shellcheck disable=SC2086
-        if ! "$host_python" -m pip download -q --dest "$dir" \
-                --python-version "$v" --implementation cp --abi "$tag" --abi abi3 --abi none \
-                $platforms --platform manylinux2014_x86_64 --platform manylinux1_x86_64 \
-                --platform any --only-binary=:all: \
-                -r tests/requirements.txt "$wheel" pip setuptools wheel >"$dir.log" 2>&1; then
-            grep -v "^WARNING: Location" "$dir.log" >&2
-            say "pip download failed (log: $dir.log)"
-            exit 1
+        for attempt in 1 2 3 4 5 6; do
+            # shellcheck disable=SC2086
+            if "$host_python" -m pip download -q --dest "$dir" \
+                    --python-version "$v" --implementation cp --abi "$tag" --abi abi3 --abi none \
+                    $platforms --platform manylinux2014_x86_64 --platform manylinux1_x86_64 \
+                    --platform any --only-binary=:all: \
+                    -r "$dir.wanted" "$wheel" pip setuptools wheel >"$dir.log" 2>&1; then
+                break
+            fi
+            missing=$(sed -n 's/^ERROR: No matching distribution found for \([A-Za-z0-9._-]*\).*/\1/p' "$dir.log" | head -n 1)
+            if [ -z "$missing" ] || [ "$attempt" = 6 ]; then
+                grep -v "^WARNING: Location" "$dir.log" >&2
+                say "pip download failed (log: $dir.log)"
+                exit 1
+            fi
+            grep -i "^$missing\([^A-Za-z0-9._-]\|$\)" "$dir.wanted" >>"$dir.sdists"
+            grep -v -i "^$missing\([^A-Za-z0-9._-]\|$\)" "$dir.wanted" >"$dir.rest" || true
+            mv "$dir.rest" "$dir.wanted"
+        done
+        if [ -s "$dir.sdists" ]; then
+            say "no wheels for $(paste -sd' ' "$dir.sdists"); downloading their source"
+            if ! "$host_python" -m pip download -q --dest "$dir" \
+                    --no-binary "$(sed 's/[^A-Za-z0-9._-].*//' "$dir.sdists" | paste -sd, -)" \
+                    -r "$dir.sdists" >"$dir.log" 2>&1; then
+                grep -v "^WARNING: Location" "$dir.log" >&2
+                say "pip download failed (log: $dir.log)"
+                exit 1
+            fi
         fi
         rm -f "$dir"/secureshim-*.whl
         touch "$dir/.complete"
