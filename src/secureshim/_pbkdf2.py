@@ -635,12 +635,39 @@ def _openssl_probe():
 
 def _python_reason():
     # type: () -> str
+    if _on_pyodide():
+        return "Pyodide's hashlib has no pbkdf2_hmac (no OpenSSL under WebAssembly)"
     if _detect.HAS_PBKDF2_HMAC:
         stdlib = "hashlib.pbkdf2_hmac here is CPython's pure-Python fallback"
     else:
         stdlib = "this interpreter has no hashlib.pbkdf2_hmac"
     return "%s and libcrypto cannot be called through ctypes: %s" % (
         stdlib, _libcrypto()[1])
+
+
+def _on_pyodide():
+    # type: () -> bool
+    # Pyodide: no native libcrypto exists under WebAssembly, so installing
+    # OpenSSL does nothing; OpenSSL compiled to WebAssembly comes only as
+    # Pyodide packages (314.x ships no "hashlib" one).
+    return sys.platform == "emscripten" and not _detect.HAS_PBKDF2_HMAC
+
+
+def _python_fix():
+    # type: () -> str
+    if _on_pyodide():
+        return (
+            'load OpenSSL\'s hashlib where your Pyodide ships it '
+            '(pyodide.loadPackage("hashlib") before importing secureshim), '
+            "or derive with the cryptography package Pyodide distributes "
+            "(PBKDF2HMAC) or WebCrypto's PBKDF2; installing OpenSSL with pip "
+            "or apt does nothing under WebAssembly"
+        )
+    return (
+        "use a Python built against OpenSSL >= 1.0, or make libcrypto "
+        "loadable (install OpenSSL's shared library, e.g. the libssl3 or "
+        "openssl-libs package)"
+    )
 
 
 PRIMITIVE = _tier.Primitive("pbkdf2_hmac", (
@@ -675,8 +702,6 @@ PRIMITIVE = _tier.Primitive("pbkdf2_hmac", (
         "PyPy), so the same time budget buys fewer iterations and weaker keys",
         degraded=True,
         reason=_python_reason,
-        fix="use a Python built against OpenSSL >= 1.0, or make libcrypto "
-        "loadable (install OpenSSL's shared library, e.g. the libssl3 or "
-        "openssl-libs package)",
+        fix=_python_fix,
     ),
 ))
