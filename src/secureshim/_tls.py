@@ -102,7 +102,9 @@ if _flags["HAS_CREATE_DEFAULT_CONTEXT"]:
                                       cadata=None):
         # type: (Any, Any, Any, Any) -> Any
         """``ssl.create_default_context``, hardened (the ``native`` tier)."""
-        if isinstance(cadata, (bytes, bytearray, memoryview)):
+        # Only non-empty cadata: the stdlib loads the default store for an
+        # empty one (it tests "cafile or capath or cadata"), and so must this.
+        if cadata and isinstance(cadata, (bytes, bytearray, memoryview)):
             # DER as PEM text: 2.7 and 3.6 misread the end of DER data with
             # OpenSSL 3.0 ("unknown error"); PEM works everywhere.
             cadata = "".join(
@@ -203,7 +205,8 @@ elif TIER == "pyopenssl":
             DegradedSecurityWarning,
         )
 
-    def create_default_context(purpose=None, cafile=None, capath=None, cadata=None):
+    def create_default_context(purpose=Purpose.SERVER_AUTH, cafile=None, capath=None,
+                               cadata=None):
         # type: (Any, Any, Any, Any) -> Any
         """The pyopenssl tier's create_default_context."""
         if _deferred_warnings:

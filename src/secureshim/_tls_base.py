@@ -10,7 +10,10 @@ from __future__ import absolute_import, division, print_function
 import collections
 import ssl
 
+import os
+
 from . import _trust
+from ._compat import PY2, exact, text_type
 from ._match_hostname import _parse_ip
 
 MYPY = False
@@ -104,16 +107,26 @@ class _Purpose(object):
 Purpose = getattr(ssl, "Purpose", _Purpose)  # type: Any
 
 
+# The class of Purpose's members: ssl._ASN1Object (2.7.9+, 3.4+), else ours.
+_ASN1_CLASS = getattr(ssl, "_ASN1Object", _ASN1Object)  # type: Any
+
+
 def is_server_auth(purpose):
     # type: (Any) -> bool
-    """SERVER_AUTH (a client context) or CLIENT_AUTH; TypeError otherwise,
-    as ``ssl.create_default_context`` raises."""
-    oid = getattr(purpose, "oid", None)
+    """SERVER_AUTH (a client context) or CLIENT_AUTH, as
+    ``ssl.create_default_context`` (3.10+) tells them: ``TypeError`` for
+    anything but an ``_ASN1Object`` (``None`` included), ``ValueError`` for
+    another purpose. The OID is compared as exactly a ``str``, so a subclass
+    cannot claim one through its own ``__eq__``."""
+    if not isinstance(purpose, _ASN1_CLASS):
+        raise TypeError(purpose)
+    oid = tuple.__getitem__(purpose, 3)
+    oid = exact(oid, str) if isinstance(oid, str) else None
     if oid == SERVER_AUTH_OID:
         return True
     if oid == CLIENT_AUTH_OID:
         return False
-    raise TypeError(purpose)
+    raise ValueError(purpose)
 
 
 def default_context(context_class, purpose, cafile, capath, cadata):
@@ -121,8 +134,6 @@ def default_context(context_class, purpose, cafile, capath, cadata):
     """What ``create_default_context`` does, for a compatibility tier's
     ``SSLContext`` class: a client or server context by ``purpose``, trusting
     the given CA material or else the platform's."""
-    if purpose is None:
-        purpose = Purpose.SERVER_AUTH
     client = is_server_auth(purpose)
     context = context_class(PROTOCOL_TLS_CLIENT if client else PROTOCOL_TLS_SERVER)
     if cafile or capath or cadata:
@@ -130,6 +141,76 @@ def default_context(context_class, purpose, cafile, capath, cadata):
     elif context.verify_mode != CERT_NONE:
         context.load_default_certs(purpose)
     return context
+
+
+# --- load_verify_locations' arguments, checked as the stdlib checks them -------
+
+# The PEM labels OpenSSL's X509_load_cert_crl_file reads from a CA file.
+_PEM_LABELS = (
+    b"-----BEGIN CERTIFICATE-----",
+    b"-----BEGIN TRUSTED CERTIFICATE-----",
+    b"-----BEGIN X509 CERTIFICATE-----",
+    b"-----BEGIN X509 CRL-----",
+)
+
+
+def filesystem_path(value, what):
+    # type: (Any, str) -> Any
+    """``value`` as ``SSLContext.load_verify_locations`` converts a path
+    (``PyUnicode_FSConverter``): text, bytes or (3.6+) an ``os.PathLike``,
+    else ``TypeError``; an embedded NUL is a ``ValueError`` (3.x; 2.7's
+    ``ssl`` handed OpenSSL the name cut at the NUL, a deviation the tests
+    list). A subclass is copied to exactly its base type first, so its own
+    methods cannot change the path that is checked and opened."""
+    fspath = getattr(os, "fspath", None)  # os.fspath, os.PathLike: 3.6+
+    if fspath is not None:
+        try:
+            value = fspath(value)
+        except TypeError:
+            raise TypeError("%s should be a valid filesystem path" % what)
+    if isinstance(value, bytes):
+        value = exact(value, bytes)
+        nul = b"\0"  # type: Any
+    elif isinstance(value, text_type):
+        value = exact(value, text_type)
+        nul = u"\0"
+    else:
+        raise TypeError("%s should be a valid filesystem path" % what)
+    if nul in value:
+        raise ValueError("embedded null byte")
+    return value
+
+
+def cadata_contents(cadata):
+    # type: (Any) -> Tuple[Optional[str], bytes]
+    """``(pem, b"")`` for text ``cadata``, ``(None, der)`` for a
+    bytes-like one; ``TypeError`` for anything else, as the stdlib."""
+    if isinstance(cadata, text_type):
+        # The stdlib encodes text cadata as ASCII (UnicodeEncodeError).
+        pem = text_type.encode(exact(cadata, text_type), "ascii")
+        return (pem if PY2 else pem.decode("ascii")), b""
+    try:
+        view = memoryview(cadata)
+    except TypeError:
+        raise TypeError("cadata should be an ASCII string or a bytes-like object")
+    if view.ndim > 1 or not getattr(view, "c_contiguous", True):
+        raise TypeError("cadata should be a contiguous buffer with a single dimension")
+    return None, view.tobytes()
+
+
+def check_cafile(cafile):
+    # type: (Any) -> None
+    """Open and read ``cafile`` now, as OpenSSL does during the stdlib's
+    ``load_verify_locations``: a missing file or a directory is the same
+    ``OSError`` (2.7: ``IOError``) there, and a file without a PEM
+    certificate or CRL is an ``ssl.SSLError``."""
+    with open(cafile, "rb") as handle:
+        data = handle.read()
+    if not any(label in data for label in _PEM_LABELS):
+        raise ssl.SSLError(
+            "[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found in %r"
+            % (cafile,)
+        )
 
 
 # --- host names ----------------------------------------------------------
@@ -319,15 +400,24 @@ class CompatContext(object):
 
     def load_verify_locations(self, cafile=None, capath=None, cadata=None):
         # type: (Any, Any, Any) -> None
+        # The stdlib's order (3.10+): the paths' types, then cadata (its
+        # type, then its certificates), then the files.
         if cafile is None and capath is None and cadata is None:
             raise TypeError("cafile, capath and cadata cannot be all omitted")
+        if cafile is not None:
+            cafile = filesystem_path(cafile, "cafile")
+        if capath is not None:
+            capath = filesystem_path(capath, "capath")
+        if cadata is not None:
+            pem, der = cadata_contents(cadata)
+            if pem is not None:
+                self._load_pem(_trust.split_pem(pem))
+            else:
+                self._load_der(_trust.split_der(der))
+        if cafile is not None:
+            check_cafile(cafile)
         if cafile is not None or capath is not None:
             self._load_locations(cafile, capath)
-        if cadata is not None:
-            if isinstance(cadata, (bytes, bytearray, memoryview)):
-                self._load_der(_trust.split_der(bytes(cadata)))
-            else:
-                self._load_pem(_trust.split_pem(cadata))
         if self.ca_source is None:
             self.ca_source = _trust.ca_source(cafile, capath, cadata)
 
