@@ -80,6 +80,15 @@ def _unsupported(name):
     return _unsupported_class[0]("unsupported hash type %s" % (name,))
 
 
+def _no_hmac(name):
+    # type: (str) -> ValueError
+    # A plain ValueError, as the C function's failing OpenSSL call gives.
+    return ValueError(
+        "pbkdf2_hmac: digest %s has no fixed output size, so no HMAC can be "
+        "built on it" % (name,)
+    )
+
+
 # --------------------------------------------------------------------------
 # Argument checks shared by the openssl and python tiers. They run in the
 # order of _hashlib.pbkdf2_hmac's: argument conversion (hash_name, password,
@@ -302,12 +311,13 @@ class _LibCrypto(object):
         openssl_name = _OPENSSL_NAMES.get(name, name)
         encoded = openssl_name if PY2 else openssl_name.encode("utf-8")
         md = self.by_name(encoded)
-        size = self.md_size(md) if md else 0
-        if not md or size <= 0:
+        if not md:
             # hashlib knows the digest but this libcrypto does not.
             self.clear_errors()
             return None
-        self.digests[name] = found = (md, size)
+        # OpenSSL's "null" digest has size 0: found, as the C function finds
+        # it, and refused by the value checks (dklen) or by the derivation.
+        self.digests[name] = found = (md, max(self.md_size(md), 0))
         return found
 
     def clear_errors(self):
@@ -456,7 +466,11 @@ def _openssl(hash_name, password, salt, iterations, dklen, python_fallback):
     found = lib.digest(name)
     if found is None:
         if not python_fallback:
-            raise _unsupported(name)
+            # hashlib knows the name (or lib.digest raised): the C function
+            # would have found it and checked the values first.
+            size = hashlib.new(name).digest_size
+            _check_values(password, salt, iterations, dklen, size)
+            raise _no_hmac(name) if not size else _unsupported(name)
         _warn.fire(
             _warn.armed(
                 "pbkdf2_hmac:" + name,
@@ -472,6 +486,11 @@ def _openssl(hash_name, password, salt, iterations, dklen, python_fallback):
         return python_pbkdf2_hmac(name, password, salt, iterations, dklen)
     md, size = found
     dklen = _check_values(password, salt, iterations, dklen, size)
+    if not size:
+        # PKCS5_PBKDF2_HMAC of a digest without output would loop on
+        # nothing: refused after the checks, where the C function's
+        # OpenSSL call fails.
+        raise _no_hmac(name)
     return lib.derive(md, password, salt, iterations, dklen)
 
 
@@ -602,9 +621,12 @@ def python_pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None):
         # hashlib.new's own ValueError, as the C function's class (3.10+).
         raise _unsupported(name)
     size = inner.digest_size
-    if not size:  # SHAKE: no fixed digest, no HMAC
-        raise _unsupported(name)
     dklen = _check_values(password, salt, iterations, dklen, size)
+    if not size:
+        # SHAKE, OpenSSL's "null": no fixed digest, so no HMAC. The C
+        # function finds these names too and fails only in OpenSSL, after
+        # every argument check: the same order here.
+        raise _no_hmac(name)
     block_size = inner.block_size
     if len(password) > block_size:
         password = hashlib.new(name, password).digest()
