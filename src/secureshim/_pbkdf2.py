@@ -47,6 +47,7 @@ from binascii import hexlify, unhexlify
 from itertools import repeat
 
 from . import _detect, _warn
+from ._buffer import simple_buffer
 from ._compat import PY2, exact
 from .exceptions import DegradedSecurityWarning
 
@@ -138,9 +139,11 @@ def _buffer(value):
             # password that is derived from.
             return unicode.encode(exact(value, unicode), "ascii")  # noqa: F821
         if isinstance(value, (bytes, bytearray)):
-            return bytes(value)
-        try:
+            # Their own slot, not bytes(): a subclass's __str__ must not
+            # choose the password.
             return memoryview(value).tobytes()
+        try:
+            return simple_buffer(value)[0]
         except TypeError:
             pass
         try:
@@ -153,14 +156,16 @@ def _buffer(value):
     if isinstance(value, str):
         raise TypeError("a bytes-like object is required, not 'str'")
     try:
-        view = memoryview(value)
+        # PyBUF_SIMPLE, as the C function's y* asks: each exporter's own
+        # refusal of a non-contiguous layout (BufferError, numpy's
+        # ValueError), any number of dimensions.
+        return simple_buffer(value)[0]
     except TypeError:
+        if hasattr(type(value), "__buffer__"):
+            raise  # the exporter's own TypeError (PEP 688, 3.12+)
         raise TypeError(
             "a bytes-like object is required, not %r" % type(value).__name__
         )
-    if not view.c_contiguous:
-        raise BufferError("memoryview: underlying buffer is not C-contiguous")
-    return view.tobytes()
 
 
 def _c_long(value):
