@@ -28,6 +28,9 @@ if MYPY:  # pragma: no cover
     from typing import Any, Tuple  # noqa: F401
 
 _NOT_CONTIGUOUS = "memoryview: underlying buffer is not C-contiguous"
+# PEP 688's __buffer__ (3.12+). Before, a method of that name means nothing
+# to C, so it must mean nothing here either.
+PEP688 = hasattr(bytes, "__buffer__")
 
 
 def _c_contiguous(view):
@@ -106,8 +109,12 @@ def simple_buffer(obj):
     protocol (the stdlib's message), ``BufferError`` or the exporter's own
     error for a layout it will not give as simple bytes.
     """
-    getbuffer = getattr(type(obj), "__buffer__", None)  # PEP 688: 3.12+
-    if getbuffer is not None:
+    if PEP688:
+        getbuffer = getattr(type(obj), "__buffer__", None)
+        if getbuffer is None:
+            raise TypeError(
+                "a bytes-like object is required, not '%s'" % type(obj).__name__
+            )
         return _simple_pep688(obj, getbuffer)
     view = memoryview(obj)
     if type(obj) is memoryview:

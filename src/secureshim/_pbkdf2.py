@@ -47,7 +47,7 @@ from binascii import hexlify, unhexlify
 from itertools import repeat
 
 from . import _detect, _warn
-from ._buffer import simple_buffer
+from ._buffer import PEP688, simple_buffer
 from ._compat import PY2, exact
 from .exceptions import DegradedSecurityWarning
 
@@ -161,8 +161,8 @@ def _buffer(value):
         # ValueError), any number of dimensions.
         return simple_buffer(value)[0]
     except TypeError:
-        if hasattr(type(value), "__buffer__"):
-            raise  # the exporter's own TypeError (PEP 688, 3.12+)
+        if PEP688 and hasattr(type(value), "__buffer__"):
+            raise  # the exporter's own TypeError
         raise TypeError(
             "a bytes-like object is required, not %r" % type(value).__name__
         )

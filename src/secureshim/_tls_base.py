@@ -186,8 +186,12 @@ def cadata_contents(cadata):
     """``(pem, b"")`` for text ``cadata``, ``(None, der)`` for a
     bytes-like one; ``TypeError`` for anything else, as the stdlib."""
     if isinstance(cadata, text_type):
-        # The stdlib encodes text cadata as ASCII (UnicodeEncodeError).
-        pem = text_type.encode(exact(cadata, text_type), "ascii")
+        try:
+            pem = text_type.encode(exact(cadata, text_type), "ascii")
+        except UnicodeEncodeError:
+            raise TypeError("cadata should be an ASCII string or a bytes-like object")
+        if not pem:
+            raise ValueError("Empty certificate data")
         return (pem if PY2 else pem.decode("ascii")), b""
     try:
         view = memoryview(cadata)
@@ -195,7 +199,10 @@ def cadata_contents(cadata):
         raise TypeError("cadata should be an ASCII string or a bytes-like object")
     if view.ndim > 1 or not getattr(view, "c_contiguous", True):
         raise TypeError("cadata should be a contiguous buffer with a single dimension")
-    return None, view.tobytes()
+    der = view.tobytes()
+    if not der:
+        raise ValueError("Empty certificate data")
+    return None, der
 
 
 def check_cafile(cafile):
