@@ -29,6 +29,54 @@ PYPY = hasattr(sys, "pypy_version_info")
 # without OpenSSL's function: pyenv's 2.7.18 and 3.6.15 here).
 PBKDF2_FALLBACK = getattr(getattr(hashlib, "pbkdf2_hmac", None), "__module__", None) == "hashlib"
 
+def _stdlib_nul_path_error():
+    """What this interpreter's load_verify_locations raises for a path with
+    a NUL: ValueError on 3.7+, TypeError on 3.6, nothing on 2.7 (OpenSSL
+    gets the path cut at the NUL)."""
+    import ssl
+
+    # PROTOCOL_TLS_CLIENT: 2.7.13+, 3.6+ (PROTOCOL_TLS is deprecated in 3.10+).
+    context = ssl.SSLContext(getattr(ssl, "PROTOCOL_TLS_CLIENT", getattr(ssl, "PROTOCOL_SSLv23", 2)))
+    try:
+        context.load_verify_locations(capath=u"/\0")
+    except Exception as exc:  # the class is the answer
+        return type(exc).__name__
+    return "ok"
+
+
+def _stdlib_misreads_der():
+    """2.7 and 3.6 with OpenSSL 3.0 fail on DER cadata ("unknown error")."""
+    import ssl
+
+    from . import tls_helpers  # noqa: F401  (cryptography is there)
+    from cryptography import x509
+    from cryptography.hazmat.backends import default_backend
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    import datetime
+
+    key = ec.generate_private_key(ec.SECP256R1(), default_backend())
+    name = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, u"probe")])
+    now = datetime.datetime(2020, 1, 1)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(1)
+        .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256(), default_backend())
+    )
+    der = cert.public_bytes(serialization.Encoding.DER)
+    try:
+        ssl.create_default_context(cadata=der)
+    except ssl.SSLError:
+        return True
+    return False
+
+
+NUL_PATH_ERROR = _stdlib_nul_path_error()
+ANY_ERROR = ("TypeError", "ValueError", "OverflowError", "BufferError", "UnicodeEncodeError",
+             "UnsupportedDigestmodError", "AttributeError")
+
 Deviation = collections.namedtuple(
     "Deviation",
     "primitive tiers where applies input matches stdlib stdlib_outcome ours our_outcome why",
@@ -79,8 +127,33 @@ def _str_password(call):
 
 
 def _nul_path(call):
-    value = _arg(call, "cafile")
-    return isinstance(value, (bytes, type(u""))) and (b"\0" if isinstance(value, bytes) else u"\0") in value
+    for name in ("cafile", "capath"):
+        value = _arg(call, name)
+        if isinstance(value, bytes) and b"\0" in bytes.__getitem__(value, slice(None)):
+            return True
+        if isinstance(value, type(u"")) and u"\0" in type(u"").__getitem__(value, slice(None)):
+            return True
+    return False
+
+
+def _not_text(call):
+    return not isinstance(_arg(call, "hostname"), (str, type(u"")))
+
+
+def _index_not_int(call):
+    value = _arg(call, "n")
+    ints = (int, long) if PY2 else (int,)  # noqa: F821
+    return hasattr(type(value), "__index__") and not isinstance(value, ints)
+
+
+def _der_cadata(call):
+    value = _arg(call, "cadata")
+    if value is None or isinstance(value, type(u"")):
+        return False
+    try:
+        return len(memoryview(value).tobytes()) > 0
+    except TypeError:
+        return False
 
 
 TABLE = [
@@ -91,7 +164,8 @@ TABLE = [
         "iterations >= 2**31 (valid C long)",
         _huge_iterations,
         "runs for ever (2**31 loops of Python)", "hang",
-        "OverflowError (\"iteration value is too great.\")", "OverflowError",
+        "OverflowError (\"iteration value is too great.\"), or the error of an "
+        "argument checked before", ANY_ERROR,
         "CPython 3.10+'s C function refuses what it cannot pass to OpenSSL's int; "
         "a KDF call that never returns is no answer.",
     ),
@@ -136,6 +210,76 @@ TABLE = [
         "encoded as ASCII (UnicodeEncodeError for non-ASCII), as 2.7's C function's s* format",
         "ok",
         "2.7's C function takes unicode passwords in the default encoding.",
+    ),
+    Deviation(
+        "pbkdf2_hmac", ("openssl", "python"),
+        "CPython's pure-Python fallback is hashlib.pbkdf2_hmac",
+        PBKDF2_FALLBACK,
+        "bad input, in the fallback's eyes or in C's",
+        lambda call: True,
+        "its own checks in its own order (the digest first): it refuses some buffers "
+        "C takes and takes some C refuses (a strided memoryview)", ANY_ERROR + ("ok",),
+        "what CPython 3.10+'s C function does: the same refusal, or a key where C "
+        "takes the argument (tests/test_pbkdf2.py pins each error); where both "
+        "derive, the same key",
+        ANY_ERROR + ("ok",),
+        "secureshim's tiers follow one reference everywhere; the fallback exists only "
+        "where secureshim replaces it.",
+    ),
+    Deviation(
+        "pbkdf2_hmac", ("openssl", "python"),
+        "CPython's pure-Python fallback is hashlib.pbkdf2_hmac",
+        PBKDF2_FALLBACK,
+        "password or salt a bytes or bytearray subclass whose methods lie (__add__, __len__...)",
+        lambda call: any(is_instance(_arg(call, name), "HostileBytes")
+                         or is_instance(_arg(call, name), "HostileBytearray")
+                         for name in ("password", "salt")),
+        "a key derived from what the overridden methods return", ("ok",) + ANY_ERROR,
+        "the key of the bytes the buffer holds, as the C function reads them", ("ok*",) + ANY_ERROR,
+        "The value checked is the buffer's, never what a subclass claims (issue #11).",
+    ),
+    Deviation(
+        "urandom", ("fd",),
+        "CPython 2.7",
+        PY2,
+        "n an object with __index__ that is not an int",
+        _index_not_int,
+        "TypeError (2.7's n format wants an int)", "TypeError",
+        "what 3.x does: the bytes, or OverflowError/ValueError for the value", ("ok", "OverflowError", "ValueError"),
+        "3.x's conversion, the one every later version keeps.",
+    ),
+    Deviation(
+        "match_hostname", ("python",),
+        "every interpreter with ssl.match_hostname (before 3.12)",
+        True,
+        "hostname not text (bytes, a buffer, an int, None...)",
+        _not_text,
+        "a mismatch, or whatever its string operations raise", ("answer", "TypeError", "AttributeError", "ValueError"),
+        "TypeError (hostname must be str)", "TypeError",
+        "A hostname is text; docs/match_hostname.md lists this deviation.",
+    ),
+    Deviation(
+        "create_default_context", ("legacy", "pyopenssl"),
+        "interpreters whose load_verify_locations does not raise ValueError for a NUL in a path "
+        "(2.7: OpenSSL gets the path cut at the NUL; 3.6: TypeError)",
+        NUL_PATH_ERROR != "ValueError",
+        "cafile or capath with an embedded NUL",
+        _nul_path,
+        "%s here" % NUL_PATH_ERROR, ("ok", "TypeError", "IOError", "IsADirectoryError"),
+        "ValueError (\"embedded null byte\")", "ValueError",
+        "CPython 3.7+'s rule; a path cut at the NUL could open another file.",
+    ),
+    Deviation(
+        "create_default_context", ("native", "legacy", "pyopenssl"),
+        "2.7 and 3.6 with OpenSSL 3.0 (they misread the end of DER data)",
+        _stdlib_misreads_der(),
+        "cadata: DER certificates as bytes or a buffer",
+        _der_cadata,
+        "SSLError (\"unknown error\")", "SSLError",
+        "the certificates, loaded as PEM; then what the stdlib does with cafile and capath",
+        ("ok", "SSLError", "FileNotFoundError", "IsADirectoryError", "IOError", "TypeError",
+         "ValueError"),
+        "A working context where the stdlib's is broken; invalid DER is still an SSLError.",
     ),
 ]
 

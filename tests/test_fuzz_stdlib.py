@@ -74,7 +74,8 @@ def _names(expected):
 
 
 def _kind(result):
-    return result[1] if result[0] == "raise" else "ok"
+    # "ok" for a result; "answer" for match_hostname's match or mismatch.
+    return result[1] if result[0] == "raise" else result[0]
 
 
 def check(primitive, tier, func, stdlib, built, names, normalise=lambda r: r, keywords=False):
@@ -92,7 +93,12 @@ def check(primitive, tier, func, stdlib, built, names, normalise=lambda r: r, ke
     if ours == theirs:
         return
     for entry in covering:
-        if _kind(theirs) in _names(entry.stdlib_outcome) and _kind(ours) in _names(entry.our_outcome):
+        allowed = _names(entry.our_outcome)
+        if _kind(theirs) not in _names(entry.stdlib_outcome):
+            continue
+        if _kind(ours) == "ok" and _kind(theirs) == "ok" and "ok*" not in allowed:
+            continue  # two different results: only an "ok*" entry explains that
+        if _kind(ours) in allowed or (_kind(ours) == "ok" and "ok*" in allowed):
             return
     raise AssertionError(
         "%s (%s tier) %r: stdlib %r, secureshim %r" % (primitive, tier, built, theirs, ours)
@@ -116,7 +122,7 @@ def _compare_args():
 
 @needs_compare_digest
 @pytest.mark.parametrize("tier,func", COMPARE_TIERS, ids=[t for t, _ in COMPARE_TIERS])
-@fuzz(400)
+@fuzz(150)
 @given(args=_compare_args())
 def test_compare_digest_matches_the_stdlib(tier, func, args):
     check("compare_digest", tier, func, hmac.compare_digest, args, ("a", "b"))
@@ -158,7 +164,7 @@ def _pbkdf2_args():
 
 @needs_pbkdf2
 @pytest.mark.parametrize("tier,func", PBKDF2_TIERS, ids=[t for t, _ in PBKDF2_TIERS])
-@fuzz(400)
+@fuzz(150)
 @given(args=_pbkdf2_args())
 def test_pbkdf2_hmac_matches_the_stdlib(tier, func, args):
     check("pbkdf2_hmac", tier, func, hashlib.pbkdf2_hmac, args,
@@ -181,7 +187,7 @@ def _random_shape(result):
 
 
 @pytest.mark.parametrize("tier,func", URANDOM_TIERS, ids=[t for t, _ in URANDOM_TIERS])
-@fuzz(200)
+@fuzz(100)
 @given(args=st.tuples(st.one_of(odd_ints(low=-2, high=64, huge=BEYOND_SSIZE_T),
                                 plain_bytes(), texts())))
 def test_urandom_matches_the_stdlib(tier, func, args):
@@ -235,7 +241,7 @@ def _hostnames():
 
 
 @needs_ssl_match_hostname
-@fuzz(300)
+@fuzz(100)
 @given(args=st.tuples(_certs(), _hostnames()))
 def test_match_hostname_answers_as_the_stdlib(args):
     with warnings.catch_warnings():
@@ -244,7 +250,7 @@ def test_match_hostname_answers_as_the_stdlib(args):
               args, ("cert", "hostname"), _answered)
 
 
-@fuzz(300)
+@fuzz(100)
 @given(args=st.tuples(_certs(), _hostnames()))
 def test_match_hostname_answers_or_refuses_the_type(args):
     # Where there is no stdlib function to compare with (3.12+), and
@@ -325,7 +331,7 @@ CONTEXT_TIERS = sorted(TIER_FACTORIES)
 def test_create_default_context_matches_the_stdlib(tier, ca_material):
     factory = TIER_FACTORIES[tier]
 
-    @fuzz(60)
+    @fuzz(25)
     @given(args=_context_args(ca_material))
     def run(args):
         check("create_default_context", tier, factory, ssl.create_default_context, args,

@@ -95,8 +95,10 @@ def _simple_pep688(obj, getbuffer):
     try:
         return _from_memoryview_rules(view)
     finally:
+        # A __release_buffer__ written in Python is called with the view,
+        # as C does; a C base class's (bytearray's) did not export it.
         release = getattr(type(obj), "__release_buffer__", None)
-        if release is not None:
+        if isinstance(release, types.FunctionType):
             release(obj, view)
         view.release()
 

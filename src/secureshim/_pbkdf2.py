@@ -153,8 +153,6 @@ def _buffer(value):
             raise TypeError(
                 "must be string or buffer, not %s" % type(value).__name__
             )
-    if isinstance(value, str):
-        raise TypeError("a bytes-like object is required, not 'str'")
     try:
         # PyBUF_SIMPLE, as the C function's y* asks: each exporter's own
         # refusal of a non-contiguous layout (BufferError, numpy's
@@ -163,6 +161,8 @@ def _buffer(value):
     except TypeError:
         if PEP688 and hasattr(type(value), "__buffer__"):
             raise  # the exporter's own TypeError
+        # A str (subclass) is refused here, unless it exports a buffer
+        # (PEP 688), as the C function's y* format does.
         raise TypeError(
             "a bytes-like object is required, not %r" % type(value).__name__
         )
