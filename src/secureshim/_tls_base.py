@@ -232,11 +232,15 @@ def is_ip_literal(host):
 def encode_hostname(hostname):
     # type: (Any) -> str
     """The A-label form of ``server_hostname``, as the stdlib stores it."""
+    # The base types' own methods: a subclass's encode()/decode() must not
+    # choose the name that SNI sends and match_hostname checks.
     if isinstance(hostname, bytes):
-        hostname = hostname.decode("ascii")
+        hostname = bytes.decode(exact(hostname, bytes), "ascii")
+    elif isinstance(hostname, text_type):
+        hostname = exact(hostname, text_type)
     if is_ip_literal(hostname):
         return str(hostname)
-    return str(hostname.encode("idna").decode("ascii"))
+    return str(text_type.encode(hostname, "idna").decode("ascii"))
 
 
 # --- the shared context object --------------------------------------------
