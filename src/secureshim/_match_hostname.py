@@ -85,7 +85,7 @@ MAX_HOSTNAME_LENGTH = 253
 # peer fits in its 100 kB certificate-list limit, far fewer names.
 MAX_PATTERN_LENGTH = MAX_HOSTNAME_LENGTH + 1
 MAX_IP_LENGTH = 64
-MAX_NAMES = 10000
+MAX_NAMES = 2048
 # Names quoted in a mismatch message: a longer list is summarised.
 _QUOTED_NAMES = 10
 
@@ -458,7 +458,7 @@ def _mismatch(cert, san, hostname, ip, checks_cn, names=None):
             _quote(names),
         )
     elif names:
-        message = "hostname %r doesn't match %r" % (hostname, names[0])
+        message = "hostname %r doesn't match %s" % (hostname, _quote(names))
     elif ip:
         message = (
             "hostname %r doesn't match: the certificate has no subjectAltName "
