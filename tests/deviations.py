@@ -2,8 +2,8 @@
 
 The one table: tests/test_fuzz_stdlib.py reads it to expect these outcomes
 (and only these) where a tier and the stdlib of the running interpreter
-disagree, and docs/equivalence.md reproduces it (a test keeps the two equal:
-``python -m tests.deviations`` prints the Markdown).
+disagree, and docs/equivalence.md reproduces it (a test keeps the two equal;
+``python -m tests.deviations`` prints the Markdown to paste there).
 
 Each entry: the primitive, the tiers it concerns, the interpreters where it
 applies (a description and a test of the running one), the input class (a
@@ -265,7 +265,8 @@ TABLE = [
         NUL_PATH_ERROR != "ValueError",
         "cafile or capath with an embedded NUL",
         _nul_path,
-        "%s here" % NUL_PATH_ERROR, ("ok", "TypeError", "IOError", "IsADirectoryError"),
+        "TypeError (3.6), or OpenSSL opens the path cut at the NUL (2.7)",
+        ("ok", "TypeError", "IOError", "IsADirectoryError"),
         "ValueError (\"embedded null byte\")", "ValueError",
         "CPython 3.7+'s rule; a path cut at the NUL could open another file.",
     ),

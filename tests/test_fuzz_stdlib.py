@@ -339,3 +339,29 @@ def test_create_default_context_matches_the_stdlib(tier, ca_material):
               keywords=True)
 
     run()
+
+
+# --- the table and its documentation ---------------------------------------------
+
+def test_docs_reproduce_the_deviations_table():
+    import io
+    import re
+
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                        "docs", "equivalence.md")
+    with io.open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    found = re.search(r"<!-- deviations-table -->\n(.*?)<!-- /deviations-table -->", text, re.S)
+    assert found, "docs/equivalence.md lost its deviations-table markers"
+    assert found.group(1) == deviations.render(), (
+        "docs/equivalence.md differs from tests/deviations.py: paste "
+        "the output of python -m tests.deviations between the markers"
+    )
+
+
+def test_every_deviation_is_complete():
+    for entry in deviations.TABLE:
+        assert entry.primitive in ("compare_digest", "pbkdf2_hmac", "urandom",
+                                   "match_hostname", "create_default_context"), entry
+        assert entry.tiers and entry.where and entry.input and entry.why, entry
+        assert entry.stdlib and entry.ours and entry.our_outcome, entry
