@@ -46,14 +46,15 @@ def _stdlib_nul_path_error():
 
 def _stdlib_misreads_der():
     """2.7 and 3.6 with OpenSSL 3.0 fail on DER cadata ("unknown error")."""
+    import datetime
     import ssl
 
-    from . import tls_helpers  # noqa: F401  (cryptography is there)
     from cryptography import x509
     from cryptography.hazmat.backends import default_backend
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
-    import datetime
+
+    from . import tls_helpers  # noqa: F401  (cryptography is there)
 
     key = ec.generate_private_key(ec.SECP256R1(), default_backend())
     name = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, u"probe")])

@@ -16,7 +16,6 @@ import hashlib
 import hmac
 import os
 import ssl
-import sys
 import warnings
 
 import pytest

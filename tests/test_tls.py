@@ -18,12 +18,11 @@ import warnings
 
 import pytest
 
-import secureshim
 from secureshim import _tls, _tls_base
 
 from . import tls_helpers
 from .conftest import run_python
-from .tls_helpers import BAD, HOSTNAME, SCENARIOS, client_hostname, connect
+from .tls_helpers import BAD, HOSTNAME, SCENARIOS, client_hostname
 from .tls_tiers import (
     REFUSALS,
     TIER_FACTORIES,
@@ -34,7 +33,6 @@ from .tls_tiers import (
     needs_legacy,
     needs_pyopenssl,
 )
-
 
 # --- what the legacy tier can and cannot refuse -------------------------------
 

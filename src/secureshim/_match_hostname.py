@@ -154,10 +154,16 @@ else:  # pragma: no cover (Python 2)
         return _NON_ASCII.search(text) is None
 
 
+# The base types whose own slots read a caller's value, typed loosely:
+# their methods are called unbound on instances of subclasses.
+_TEXT_BASES = _TEXT  # type: Tuple[Any, ...]
+_SEQUENCE_BASES = (tuple, list)  # type: Tuple[Any, ...]
+
+
 def _text_length(value):
     # type: (Any) -> int
     """``len(value)`` by the base type's own slot, -1 for non-text."""
-    for base in _TEXT:
+    for base in _TEXT_BASES:
         if isinstance(value, base):
             return base.__len__(value)  # type: ignore[no-any-return]
     return -1
@@ -173,13 +179,13 @@ def _pair(entry):
     ``ValueError`` for anything that is not a pair.
     """
     if type(entry) is not tuple:
-        for base in (tuple, list):
+        for base in _SEQUENCE_BASES:
             if isinstance(entry, base):
                 entry = base.__getitem__(entry, slice(None))
                 break
     key, value = entry
     if type(key) is not str:
-        for base in _TEXT:
+        for base in _TEXT_BASES:
             if isinstance(key, base):
                 key = exact(key, base)
                 break
@@ -410,7 +416,7 @@ def _pairs_or_empty(items):
     """The first MAX_NAMES items of ``items`` (a tuple or list subclass
     through its base type's slot, never its own ``__iter__``)."""
     if type(items) is not tuple:
-        for base in (tuple, list):
+        for base in _SEQUENCE_BASES:
             if isinstance(items, base):
                 items = base.__getitem__(items, slice(None))
                 break
@@ -478,7 +484,7 @@ def _quote(names):
     """The names for a message: the first few, each cut short, and a count."""
     quoted = []
     for value in names[:_QUOTED_NAMES]:
-        for base in _TEXT:
+        for base in _TEXT_BASES:
             if isinstance(value, base) and base.__len__(value) > MAX_PATTERN_LENGTH:
                 quoted.append(repr(base.__getitem__(value, slice(MAX_PATTERN_LENGTH))) + "...")
                 break

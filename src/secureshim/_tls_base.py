@@ -8,9 +8,8 @@ then the values are OpenSSL's and CPython's, which are stable.
 from __future__ import absolute_import, division, print_function
 
 import collections
-import ssl
-
 import os
+import ssl
 
 from . import _trust
 from ._compat import PY2, exact, text_type
@@ -182,7 +181,7 @@ def filesystem_path(value, what):
 
 
 def cadata_contents(cadata):
-    # type: (Any) -> Tuple[Optional[str], bytes]
+    # type: (Any) -> Tuple[Any, bytes]
     """``(pem, b"")`` for text ``cadata``, ``(None, der)`` for a
     bytes-like one; ``TypeError`` for anything else, as the stdlib."""
     if isinstance(cadata, text_type):
