@@ -293,3 +293,37 @@ def test_at_most_max_names_entries_are_read(counted):
     rdns = tuple(((u"organizationName", u"x"),) for _ in range(count))
     with pytest.raises(CertificateError):
         match_hostname({"subject": rdns + (((u"commonName", u"example.com"),),)}, u"example.com")
+
+
+# --- the compatibility TLS tiers' setters ------------------------------------------
+
+class IntLiar(int):
+    """An int whose __int__ and __index__ claim another number."""
+
+    def __int__(self):
+        return 0
+
+    def __index__(self):
+        return 0
+
+
+@pytest.mark.parametrize("tier", ["legacy", "pyopenssl"])
+def test_compat_context_setters_convert_as_the_stdlib(tier):
+    import ssl
+
+    from .tls_tiers import TIER_FACTORIES
+
+    if tier not in TIER_FACTORIES:
+        pytest.skip("the %s tier cannot run on this interpreter" % tier)
+    context = TIER_FACTORIES[tier]()
+    # Floats and text are TypeErrors, huge ints OverflowErrors, as in the
+    # stdlib's setters (__index__, C long); int() would have taken 2.0.
+    for attr in ("verify_mode", "minimum_version", "options"):
+        for bad, error in ((2.0, TypeError), (u"2", TypeError), (2 ** 70, OverflowError)):
+            with pytest.raises(error):
+                setattr(context, attr, bad)
+    # An int subclass is its value: its own __int__ cannot downgrade it.
+    context.verify_mode = IntLiar(ssl.CERT_REQUIRED)
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    context.minimum_version = IntLiar(0x0303)
+    assert int(context.minimum_version) == 0x0303

@@ -8,11 +8,13 @@ then the values are OpenSSL's and CPython's, which are stable.
 from __future__ import absolute_import, division, print_function
 
 import collections
+import operator
 import os
 import ssl
+import struct
 
 from . import _trust
-from ._compat import PY2, exact, text_type
+from ._compat import PY2, exact, integer_types, text_type
 from ._match_hostname import _parse_ip
 
 MYPY = False
@@ -228,6 +230,16 @@ def is_ip_literal(host):
     return _parse_ip(host) is not None
 
 
+def ascii_bytes(value):
+    # type: (Any) -> bytes
+    """Text (or, on 2.7, ``str``) as ASCII bytes, through the base types'
+    own methods: a subclass's ``encode`` must not pick what OpenSSL gets."""
+    if isinstance(value, bytes):
+        return exact(value, bytes)  # type: ignore[no-any-return]
+    encoded = text_type.encode(exact(value, text_type), "ascii")  # type: bytes
+    return encoded
+
+
 def encode_hostname(hostname):
     # type: (Any) -> str
     """The A-label form of ``server_hostname``, as the stdlib stores it."""
@@ -244,9 +256,30 @@ def encode_hostname(hostname):
 
 # --- the shared context object --------------------------------------------
 
+_LONG_MAX = (1 << (8 * struct.calcsize("l") - 1)) - 1
+
+
+def _c_long(value):
+    # type: (Any) -> int
+    """``value`` as the stdlib's setters convert it (``__index__``, C long):
+    ``TypeError`` for floats and text, ``OverflowError`` beyond a C long.
+    Never ``int(value)``, which would call a subclass's own ``__int__``."""
+    for base in integer_types:
+        if isinstance(value, base):
+            # The base type's own slot: 2.7's operator.index would call an
+            # int subclass's __index__.
+            number = base.__index__(value)  # type: int
+            break
+    else:
+        number = int(operator.index(value))
+    if not -_LONG_MAX - 1 <= number <= _LONG_MAX:
+        raise OverflowError("Python int too large to convert to C long")
+    return number
+
+
 def _version_value(value):
     # type: (Any) -> int
-    number = int(value)
+    number = _c_long(value)
     if number not in (MINIMUM_SUPPORTED, MAXIMUM_SUPPORTED) and not (
         SSLv3 <= number <= TLSv1_3
     ):
@@ -304,13 +337,14 @@ class CompatContext(object):
     @verify_mode.setter
     def verify_mode(self, value):
         # type: (Any) -> None
+        value = _c_long(value)
         if value not in (CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED):
             raise ValueError("invalid value for verify_mode")
         if value == CERT_NONE and self._check_hostname:
             raise ValueError(
                 "Cannot set verify_mode to CERT_NONE when check_hostname is enabled."
             )
-        self._verify_mode = int(value)
+        self._verify_mode = value
         self._apply_verify()
 
     @property
@@ -335,7 +369,7 @@ class CompatContext(object):
     @options.setter
     def options(self, value):
         # type: (int) -> None
-        self._options = int(value)
+        self._options = _c_long(value)
         self._apply_versions()
 
     @property

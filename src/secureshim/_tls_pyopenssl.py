@@ -641,14 +641,14 @@ class PyOpenSSLContext(CompatContext):
     def set_ciphers(self, ciphers):
         # type: (str) -> None
         try:
-            self._ctx.set_cipher_list(ciphers.encode("ascii"))
+            self._ctx.set_cipher_list(_tls_base.ascii_bytes(ciphers))
         except SSL.Error:
             raise ssl.SSLError("No cipher can be selected.")
         self._ciphers = ciphers
 
     def set_alpn_protocols(self, protocols):
         # type: (List[str]) -> None
-        self._remember(("alpn", [p.encode("ascii") for p in protocols]))
+        self._remember(("alpn", [_tls_base.ascii_bytes(p) for p in protocols]))
 
     def load_cert_chain(self, certfile, keyfile=None, password=None):
         # type: (Any, Any, Any) -> None
