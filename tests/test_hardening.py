@@ -327,3 +327,23 @@ def test_compat_context_setters_convert_as_the_stdlib(tier):
     assert context.verify_mode == ssl.CERT_REQUIRED
     context.minimum_version = IntLiar(0x0303)
     assert int(context.minimum_version) == 0x0303
+
+
+@pytest.mark.parametrize("tier", ["legacy", "pyopenssl"])
+def test_compat_context_protocol_converts_as_the_stdlib(tier):
+    import ssl
+
+    from .tls_tiers import TIER_FACTORIES
+
+    if tier not in TIER_FACTORIES:
+        pytest.skip("the %s tier cannot run on this interpreter" % tier)
+    cls = type(TIER_FACTORIES[tier]())
+    client = getattr(ssl, "PROTOCOL_TLS_CLIENT", 16)
+    # 16.0 == PROTOCOL_TLS_CLIENT, but SSLContext(16.0) is a TypeError.
+    with pytest.raises(TypeError):
+        cls(float(client))
+    with pytest.raises(OverflowError):
+        cls(2 ** 70)
+    with pytest.raises(ValueError):
+        cls(99)
+    assert cls(IntLiar(client)).protocol == client

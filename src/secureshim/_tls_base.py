@@ -314,6 +314,9 @@ class CompatContext(object):
         pinned = _ssl_names.pinned_minimum(protocol)
         if pinned is not None:
             protocol = PROTOCOL_TLS
+        # As the stdlib's SSLContext(protocol): __index__, so a float is a
+        # TypeError and an int subclass is its value, whatever its __eq__.
+        protocol = _c_long(protocol)
         if protocol not in (PROTOCOL_TLS, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER):
             raise ValueError(
                 "%s tier: only PROTOCOL_TLS, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER "
