@@ -470,8 +470,8 @@ def test_compat_tiers_raise_the_same_for_bad_arguments(tier, kwargs, error, mess
     native = _raised(_wrap_socket.tier_wrap_socket("native"), kwargs)
     assert isinstance(raised, error), raised
     assert type(raised) is type(native), (raised, native)
-    if message is not None:
-        assert str(raised) == str(native), (raised, native)
+    if message is not None:  # 3.11's words, or this interpreter's where older
+        assert str(raised) in (message, str(native)), (raised, native)
 
 
 def test_cipher_strings_cannot_drop_authentication():
@@ -586,7 +586,9 @@ def test_restored_constants_compare_as_documented():
     else:  # 2.7: plain ints, which defer to ours
         assert not (tls == restored)
     # An int for everything else.
-    assert int(restored) == 2 and "%d" % restored == "2" and json.dumps(restored) == "2"
+    assert int(restored) == 2 and "%d" % restored == "2"
+    # json: the int on 3.x; 2.7's encoder calls repr() on int subclasses.
+    assert json.dumps(restored) in ("2", json.dumps(repr(restored))[1:-1])
     assert str(restored) == repr(restored) == "{0}".format(restored)
     assert not (restored < _ssl_names.PROTOCOL_TLSv1_2)  # both are 2
     if hasattr(ssl, "_SSLMethod"):  # 3.6+: the IntEnum of protocol constants

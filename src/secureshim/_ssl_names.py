@@ -32,7 +32,7 @@ missing (``secureshim.wrap_socket`` lives in ``_wrap_socket``):
     ``ssl.PROTOCOL_TLS == P`` is True (``_SSLMethod`` is an IntEnum and
     compares the int first); ``P == 3`` is False (the stdlib's
     ``PROTOCOL_TLSv1`` is 3); ``int(P)``, ``"%d" % P`` and
-    ``json.dumps(P)`` give 2; ``ssl._SSLMethod(P)`` raises ValueError;
+    ``json.dumps(P)`` give 2 (2.7's json writes the repr); ``ssl._SSLMethod(P)`` raises ValueError;
     ``ssl.get_protocol_name(P)`` is ``"<unknown>"``; ``str(P)`` and
     ``format(P)`` give the repr; ordering compares the int, so the three
     sort as equal. Only equality and hashing among themselves are their
