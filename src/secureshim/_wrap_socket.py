@@ -5,7 +5,7 @@ CPython removed ``ssl.wrap_socket`` in 3.12 (gh-94199) because it is
 still negotiates whatever ``ssl_version`` allows. Legacy code (paho-mqtt
 1.x, graypy 2.1, ...) still calls it, usually followed by
 ``ssl.match_hostname``. secureshim's ``wrap_socket`` takes 3.11's
-signature and raises 3.11's ValueErrors, but builds its context like
+signature and raises 3.11's exception types, but builds its context like
 ``create_default_context``'s:
 
 * TLS 1.2 minimum whatever ``ssl_version`` says: ``PROTOCOL_TLS`` and
