@@ -48,6 +48,7 @@ import socket
 import ssl
 
 from . import _detect, _ssl_names, _tls, _tls_base, _trust, _warn
+from ._compat import PY2
 from .exceptions import DegradedSecurityWarning, UnverifiedContextWarning
 
 MYPY = False
@@ -74,8 +75,7 @@ _SECLEVEL_2 = ":@SECLEVEL=2"
 _C_INT = (-(2 ** 31), 2 ** 31 - 1)
 # The text type the stdlib's set_ciphers takes: str on Python 3; str or
 # unicode on 2.7, which also reports an embedded NUL as TypeError.
-_PY2_STR = str is bytes
-_CIPHER_TYPES = (bytes, type(u"")) if _PY2_STR else (str,)
+_CIPHER_TYPES = (bytes, type(u"")) if PY2 else (str,)  # type: Tuple[type, ...]
 
 _unverified_first_use = _warn.arm(
     "unverified:wrap_socket",
@@ -181,8 +181,9 @@ def _check_ciphers(ciphers):
     # type: (Any) -> None
     if not isinstance(ciphers, _CIPHER_TYPES):
         raise TypeError("set_ciphers() argument must be str, not %s" % type(ciphers).__name__)
-    if (b"\0" if isinstance(ciphers, bytes) else u"\0") in ciphers:
-        raise (TypeError if _PY2_STR else ValueError)("embedded null character")
+    text = ciphers  # type: Any
+    if (b"\0" if isinstance(text, bytes) else u"\0") in text:
+        raise (TypeError if PY2 else ValueError)("embedded null character")
 
 
 def make_wrap_socket(new_context, native, first_use=None, seclevels=False):
