@@ -10,6 +10,69 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 VECTORS = os.path.join(HERE, "vectors")
 
+# WebAssembly runtimes: Pyodide (sys.platform "emscripten", 3.11+ as a
+# CPython platform, PEP 776) and WASI. Neither can start a process or a
+# thread, and Pyodide's sockets reach nothing; its ssl is a stub without
+# OpenSSL, and cryptography, pyOpenSSL and tornado do not install there.
+WASM_RUNTIME = {
+    "emscripten": "Pyodide (WebAssembly)",
+    "wasi": "WASI (WebAssembly)",
+}.get(sys.platform)
+
+
+def wasm_lacks(what):
+    """Skip the calling test (or module, at import) where the runtime has no
+    ``what``; the reason names the runtime."""
+    if WASM_RUNTIME is not None:
+        pytest.skip("%s: no %s" % (WASM_RUNTIME, what), allow_module_level=True)
+
+
+def _skip_where_missing():
+    """On a WebAssembly runtime, a test reaching for a process, a thread or
+    a socket is skipped at that point with the runtime's reason, instead of
+    failing on an OSError or RuntimeError that says nothing about the code
+    under test. Elsewhere nothing is replaced."""
+    import socket
+    import threading
+
+    def refuse(what):
+        def refused(*args, **kwargs):
+            wasm_lacks(what)
+        return refused
+
+    def refuse_socket(sock, *args, **kwargs):
+        # The socket exists but can reach nothing: closed first, so that
+        # the skip leaves no ResourceWarning behind for a later test.
+        sock.close()
+        wasm_lacks("sockets")
+
+    subprocess.Popen.__init__ = refuse("subprocess")
+    threading.Thread.start = refuse("threads")
+    for name in ("bind", "connect", "connect_ex"):
+        setattr(socket.socket, name, refuse_socket)
+    socket.socketpair = refuse("sockets")
+
+
+if WASM_RUNTIME is not None:
+    _skip_where_missing()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _runtime_first_use_warnings():
+    """Where pbkdf2's python tier is the one chosen (Pyodide: no OpenSSL),
+    its first call warns once per process; that warning is asserted here, in
+    the text a Pyodide user sees, so that the tests which call the tier
+    directly meet the steady state whatever their order, as everywhere
+    else. Elsewhere this does nothing."""
+    from secureshim import DegradedSecurityWarning, _pbkdf2
+
+    if _pbkdf2.TIER == "python" and sys.platform == "emscripten":
+        with pytest.warns(DegradedSecurityWarning) as record:
+            _pbkdf2.pbkdf2_hmac("sha256", b"password", b"salt", 1)
+        message = str(record[0].message)
+        assert 'Fix: load OpenSSL\'s hashlib where your Pyodide ships it' in message, message
+        assert 'pyodide.loadPackage("hashlib")' in message, message
+
 
 class Result(object):
     def __init__(self, returncode, out, err):

@@ -23,6 +23,8 @@ import pytest
 
 from secureshim._compare_digest import python_compare_digest
 
+from .conftest import WASM_RUNTIME
+
 # 2.7 has no perf_counter; its time.time() ticks in whole microseconds,
 # too coarse for one call on small inputs, so there each sample times a
 # batch of calls of the same class (a 4 KiB call takes ~20 us on 2.7).
@@ -118,11 +120,17 @@ def test_harness_detects_a_tens_of_nanoseconds_leak_at_32_bytes():
 # at the top costs more. PyPy's rbigint under its JIT measured anywhere from
 # |t| = 4 to |t| = 20 for the same seed in separate runs here (PyPy 7.3.11),
 # so it is no fixed yardstick for the harness; the small-leak test above is
-# the harness's check on PyPy.
+# the harness's check on PyPy. Under Pyodide (CPython 3.14 on wasm32, V8's
+# clock stepping by microseconds) the same seed measured |t| = 1.9 here;
+# the small-leak test still catches tens of nanoseconds there.
 @pytest.mark.skipif(sys.version_info[0] == 2, reason="2.7 has no int.from_bytes")
 @pytest.mark.skipif(
     platform.python_implementation() != "CPython",
     reason="the int-XOR leak measured is CPython's long normalisation",
+)
+@pytest.mark.skipif(
+    WASM_RUNTIME is not None,
+    reason="%s: the int-XOR leak is no yardstick on wasm32 (|t| = 1.9)" % WASM_RUNTIME,
 )
 def test_harness_detects_the_plain_int_xor_leak_at_4k():
     t = measure(_plain_int_xor, 4096, 20000, seed=2)

@@ -16,7 +16,9 @@ rules in docs/match_hostname.md). Two tests use them:
   is OpenSSL's ``X509_check_host``): a client context with
   ``check_hostname=True`` and ``server_hostname=host`` reaches the same
   verdict as secureshim, except for the pairs in ``DEVIATIONS``, where
-  OpenSSL must really disagree (so that the list stays honest).
+  OpenSSL must really disagree (so that the list stays honest). Some
+  disagreements depend on the OpenSSL version; ``OPENSSL_RANGES`` says
+  which versions give which verdict.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -308,12 +310,39 @@ CN_WITH_IP_SAN = (
     "when there is a DNS entry"
 )
 LOOSE_IPV4 = (
-    "IPv4 parsing: OpenSSL reads a hostname with sscanf(\"%d.%d.%d.%d\"), so "
-    "leading zeros, a sign, surrounding white space and anything after a "
-    "space still make an IP address; secureshim parses strictly (bpo-37463), "
-    "so these are DNS names, which the certificate does not carry"
+    "IPv4 parsing: OpenSSL before 3.4 reads a hostname with "
+    "sscanf(\"%d.%d.%d.%d\"), so leading zeros, a sign, surrounding white "
+    "space and anything after a space still make an IP address; secureshim "
+    "parses strictly (bpo-37463), so these are DNS names, which the "
+    "certificate does not carry"
 )
-DEVIATIONS = {
+
+# Which OpenSSL versions give the deviating verdict, for the reasons that
+# depend on the version: {reason: (first, last + 1)} as OPENSSL_VERSION_INFO
+# prefixes. A reason not listed deviates on every OpenSSL.
+#   LOOSE_IPV4: OpenSSL 3.4.0 replaced ipv4_from_asc's sscanf with a strict
+#     parser (openssl/openssl#24438) and agrees with secureshim since.
+#     Seen here: 3.0.19 (pyenv's builds) loose, 3.6.5 (Debian's python3.14
+#     and python3.15) strict.
+OPENSSL_RANGES = {
+    LOOSE_IPV4: ((0,), (3, 4)),
+}
+
+
+def _openssl_deviates(reason, flavour=ssl.OPENSSL_VERSION,
+                      version=ssl.OPENSSL_VERSION_INFO):
+    """Whether this ssl module's library gives the verdict ``reason`` names:
+    True, False, or None where the table does not know (LibreSSL and
+    BoringSSL number their versions differently)."""
+    if reason not in OPENSSL_RANGES:
+        return True
+    if not flavour.startswith("OpenSSL "):
+        return None
+    first, end = OPENSSL_RANGES[reason]
+    return first <= tuple(version[:len(end)]) < end
+
+
+ALL_DEVIATIONS = {
     ("exact", "example.com.", True): TRAILING_DOT,
     ("exact-upper-san", "example.com.", True): TRAILING_DOT,
     ("san-trailing-dot", "example.com", True): TRAILING_DOT,
@@ -339,6 +368,28 @@ DEVIATIONS = {
     ("ipv4-spaces", "+14.15.16.17", True): LOOSE_IPV4,
     ("ipv6-embedded-v4", "64:ff9b::192.0.2.033", True): LOOSE_IPV4,
 }
+# The pairs where this interpreter's OpenSSL must disagree, and those the
+# table cannot judge for its library (not compared).
+DEVIATIONS = dict(
+    (key, reason) for key, reason in ALL_DEVIATIONS.items()
+    if _openssl_deviates(reason)
+)
+UNJUDGED = set(
+    key for key, reason in ALL_DEVIATIONS.items()
+    if _openssl_deviates(reason) is None
+)
+
+
+def test_openssl_version_ranges():
+    # The table above, read for the versions it names.
+    assert _openssl_deviates(LOOSE_IPV4, "OpenSSL 3.0.19 27 Jan 2026", (3, 0, 0, 19, 0))
+    assert _openssl_deviates(LOOSE_IPV4, "OpenSSL 1.1.1w  11 Sep 2023", (1, 1, 1, 23, 15))
+    assert _openssl_deviates(LOOSE_IPV4, "OpenSSL 3.3.2 3 Sep 2024", (3, 3, 0, 2, 0))
+    assert not _openssl_deviates(LOOSE_IPV4, "OpenSSL 3.4.0 22 Oct 2024", (3, 4, 0, 0, 0))
+    assert not _openssl_deviates(LOOSE_IPV4, "OpenSSL 3.6.5 1 Oct 2026", (3, 6, 0, 5, 0))
+    assert _openssl_deviates(LOOSE_IPV4, "LibreSSL 3.8.2", (3, 8, 0, 2, 15)) is None
+    assert _openssl_deviates(TRAILING_DOT, "OpenSSL 3.6.5 1 Oct 2026", (3, 6, 0, 5, 0))
+    assert all(reason in ALL_DEVIATIONS.values() for reason in OPENSSL_RANGES)
 
 
 # Pairs where CPython 3.7-3.11's ssl.match_hostname differs from secureshim:
@@ -702,6 +753,8 @@ def test_openssl_agrees_with_secureshim(world):
             compared += 1
             key = (entry.ident, host, check_cn)
             listed.discard(key)
+            if key in UNJUDGED:
+                continue
             if key in DEVIATIONS:
                 if ours == theirs:
                     disagree.append(key + ("listed as a deviation but agrees",))

@@ -551,12 +551,15 @@ def test_error_messages(derive):
     with pytest.raises(ValueError) as info:
         derive("sha1", b"pw", b"salt", 1, 0)
     assert "key length must be greater than 0" in str(info.value)
+    # Where a C long is 32 bits (wasm32 under Pyodide, Windows, 32-bit
+    # Linux), INT_MAX + 1 already fails the conversion to a C long.
+    narrow_long = struct.calcsize("l") == 4
     with pytest.raises(OverflowError) as info:
         derive("sha1", b"pw", b"salt", INT_MAX + 1)
-    assert "iteration value is too great" in str(info.value)
+    assert ("C long" if narrow_long else "iteration value is too great") in str(info.value)
     with pytest.raises(OverflowError) as info:
         derive("sha1", b"pw", b"salt", 1, INT_MAX + 1)
-    assert "key length is too great" in str(info.value)
+    assert ("C long" if narrow_long else "key length is too great") in str(info.value)
     with pytest.raises(ValueError) as info:
         derive("bogus", b"pw", b"salt", 1)
     assert "unsupported" in str(info.value)

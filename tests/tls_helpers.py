@@ -30,6 +30,12 @@ import threading
 import time
 import warnings
 
+from .conftest import wasm_lacks
+
+# Every user of this module makes real handshakes with certificates made by
+# cryptography: the whole module (and so theirs) skips on WebAssembly.
+wasm_lacks("sockets, real ssl or cryptography")
+
 try:
     import queue
 except ImportError:  # Python 2

@@ -56,6 +56,20 @@ except ImportError:
         class CertificateError(ValueError):  # type: ignore[no-redef]
             """The certificate does not name the host (``ssl.CertificateError``)."""
 
+if not issubclass(CertificateError, ValueError):
+    # Pyodide's _ssl is a pure-Python stub (no OpenSSL under WebAssembly):
+    # its SSLCertVerificationError is no ValueError and prints as an empty
+    # string. A subclass keeps ``except ssl.CertificateError`` working and
+    # restores the stdlib's ValueError base and message.
+    _StubCertificateError = CertificateError
+
+    class CertificateError(_StubCertificateError, ValueError):  # type: ignore[no-redef]
+        """The certificate does not name the host (``ssl.CertificateError``)."""
+
+        def __str__(self):
+            # type: () -> str
+            return Exception.__str__(self)
+
 
 TIER = _detect.choose("match_hostname", ("python",))
 

@@ -635,6 +635,19 @@ def _python_reason():
     # type: () -> Tuple[str, str]
     if _available[0] != "python":
         return "SECURESHIM_FORCE selects it", "unset SECURESHIM_FORCE"
+    if sys.platform == "emscripten" and not _detect.HAS_PBKDF2_HMAC:
+        # Pyodide: no native libcrypto exists under WebAssembly, so
+        # installing OpenSSL does nothing; OpenSSL compiled to WebAssembly
+        # comes only as Pyodide packages (314.x ships no "hashlib" one).
+        return (
+            "Pyodide's hashlib has no pbkdf2_hmac (no OpenSSL under "
+            "WebAssembly)",
+            'load OpenSSL\'s hashlib where your Pyodide ships it '
+            '(pyodide.loadPackage("hashlib") before importing secureshim), '
+            "or derive with the cryptography package Pyodide distributes "
+            "(PBKDF2HMAC) or WebCrypto's PBKDF2; installing OpenSSL with pip "
+            "or apt does nothing under WebAssembly",
+        )
     if _detect.HAS_PBKDF2_HMAC:
         stdlib = "hashlib.pbkdf2_hmac here is CPython's pure-Python fallback"
     else:
