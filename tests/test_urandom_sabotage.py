@@ -238,7 +238,7 @@ def test_number_reused_between_open_and_fstat_is_left_alone(tmp_path):
         real = _urandom._fstat
         hit = []
         def fstat(fd):
-            if not hit:  # another thread closes the new number and reuses it
+            if fd >= 0 and not hit:  # another thread reuses the new number
                 hit.append(fd)
                 os.dup2(plain, fd)
             return real(fd)

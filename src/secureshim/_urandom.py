@@ -105,6 +105,8 @@ _NO_DEVICE = (errno.ENOENT, errno.ENODEV, errno.ENXIO)
 _pread = getattr(os, "pread", None)
 _fstat = os.fstat
 _os_read = os.read
+# The most one read asks for: os.read on 2.7 takes a C int.
+_CHUNK = 1 << 30
 
 # Sizes above this make bytes() raise OverflowError in os.urandom: the
 # length plus the object's header must fit in a Py_ssize_t.
@@ -117,6 +119,8 @@ def _check_n(n):
     if type(n) is not int:
         n = operator.index(n)
     if n < 0:
+        if n < -sys.maxsize - 1:  # what does not fit a C ssize_t overflows
+            raise OverflowError("Python int too large to convert to C ssize_t")
         raise ValueError("negative argument not allowed")
     if n > _MAX_BYTES:
         raise OverflowError("byte string is too large")
@@ -379,6 +383,8 @@ class _Descriptor(object):
 
     def read(self, n):
         # type: (int) -> bytes
+        if n > _CHUNK:
+            return self._read_large(n)
         chunks = []  # type: List[bytes]
         while n > 0:
             opened = self.opened
@@ -412,6 +418,18 @@ class _Descriptor(object):
             chunks.append(chunk)
             n -= len(chunk)
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def _read_large(self, n):
+        # type: (int) -> bytes
+        # Allocated first, so that an impossible size is a MemoryError at
+        # once, as in os.urandom; filled in pieces that os.read takes on 2.7.
+        result = bytearray(n)
+        done = 0
+        while done < n:
+            chunk = self.read(min(n - done, _CHUNK))
+            result[done:done + len(chunk)] = chunk
+            done += len(chunk)
+        return bytes(result)
 
 
 _state = _Descriptor()
