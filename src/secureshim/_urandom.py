@@ -289,12 +289,18 @@ def _status_flags(fd):
         raise OSError(exc.errno, exc.strerror)
 
 
+# fcntl raises IOError on 2.7, which is OSError itself on 3.3+.
+_FD_ERRORS = (OSError, IOError)
 try:
     from fcntl import F_GETFL as _F_GETFL
     from fcntl import fcntl as _fcntl
 except ImportError:  # no fcntl (Windows, which has no fd tier): no mark
     _MARK = 0
     _F_GETFL = 0
+
+    def _fcntl(fd, op):  # type: ignore[misc]
+        # type: (int, int) -> int
+        return 0
 
 # (fd, st_dev, st_ino, mark, pread) of no descriptor: every check fails.
 _CLOSED = (-1, -1, -1, 0, False)  # type: Opened
@@ -347,18 +353,6 @@ def _open_device():
     return fd, dev, ino, mark, pread
 
 
-def _intact(opened):
-    # type: (Opened) -> bool
-    """Whether ``opened`` still is, right now, our description at its number."""
-    fd, dev, ino, mark, _ = opened
-    try:
-        st = _fstat(fd)
-        flags = _status_flags(fd) if mark else 0
-    except OSError:
-        return False  # closed behind our back
-    return st.st_ino == ino and st.st_dev == dev and flags & mark == mark
-
-
 class _Descriptor(object):
     """One process's /dev/urandom descriptor and what it must refer to."""
 
@@ -388,25 +382,29 @@ class _Descriptor(object):
         chunks = []  # type: List[bytes]
         while n > 0:
             opened = self.opened
-            fd, dev, ino, _, pread = opened
+            fd, dev, ino, mark, pread = opened
             # Before: never read from a number that is not the device.
             try:
                 st = _fstat(fd)
             except OSError:
-                self.reopen(opened)
-                continue
-            if st.st_ino != ino or st.st_dev != dev:
+                st = None  # closed behind our back
+            if st is None or st.st_ino != ino or st.st_dev != dev:
                 self.reopen(opened)
                 continue
             failure = None
-            chunk = b""
             try:
                 chunk = _pread(fd, n, 0) if pread else _os_read(fd, n)  # type: ignore[misc]
             except OSError as exc:
-                failure = exc
+                chunk, failure = b"", exc
             # After, kernel first, state second (see reopen): were the bytes
-            # ours from start to end?
-            if not _intact(opened) or self.opened is not opened:
+            # ours from start to end? Inline: this is every call's cost.
+            try:
+                st = _fstat(fd)
+                flags = _fcntl(fd, _F_GETFL)
+            except _FD_ERRORS:
+                st = None
+            if (st is None or st.st_ino != ino or st.st_dev != dev
+                    or flags & mark != mark or self.opened is not opened):
                 self.reopen(opened)
                 continue
             if failure is not None:
