@@ -30,7 +30,7 @@ def test_parse_force_rejects_with_the_valid_choices(value):
     assert "SECURESHIM_FORCE" in str(info.value)
     if "twice" not in str(info.value):
         assert "compare_digest=native|python" in str(info.value)
-        assert "urandom=native|fd" in str(info.value)
+        assert "urandom=native|getrandom|fd" in str(info.value)
 
 
 @pytest.mark.parametrize("value", ["bogus=python", "compare_digest=openssl"])

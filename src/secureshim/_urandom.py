@@ -177,7 +177,8 @@ class _GetRandom(object):
             code = ctypes.get_errno()
             if code != errno.EINTR:
                 raise OSError(code, os.strerror(code))
-        return buf.raw
+        data = buf.raw  # type: bytes
+        return data
 
 
 def _load_getrandom(use_syscall=False):
@@ -289,18 +290,22 @@ def _status_flags(fd):
         raise OSError(exc.errno, exc.strerror)
 
 
+def _no_fcntl(fd, op):
+    # type: (int, int) -> int
+    return 0
+
+
 # fcntl raises IOError on 2.7, which is OSError itself on 3.3+.
 _FD_ERRORS = (OSError, IOError)
 try:
-    from fcntl import F_GETFL as _F_GETFL
-    from fcntl import fcntl as _fcntl
+    import fcntl
 except ImportError:  # no fcntl (Windows, which has no fd tier): no mark
     _MARK = 0
+    _fcntl = _no_fcntl  # type: Callable[[int, int], int]
     _F_GETFL = 0
-
-    def _fcntl(fd, op):  # type: ignore[misc]
-        # type: (int, int) -> int
-        return 0
+else:
+    _fcntl = fcntl.fcntl
+    _F_GETFL = fcntl.F_GETFL
 
 # (fd, st_dev, st_ino, mark, pread) of no descriptor: every check fails.
 _CLOSED = (-1, -1, -1, 0, False)  # type: Opened
