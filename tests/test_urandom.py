@@ -167,31 +167,6 @@ def test_before_2_7_9_getrandom_is_chosen_at_first_use():
     assert result.out.strip() == "(None, True) getrandom getrandom"
 
 
-@needs_getrandom
-def test_forcing_getrandom_selects_it_and_warns_where_native_is_better():
-    result = run_python(
-        """
-        import warnings
-        import secureshim
-        from secureshim import _detect, _urandom
-        assert secureshim.backends()["urandom"] == "getrandom"
-        assert secureshim.urandom is _urandom.getrandom_urandom
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            assert len(secureshim.urandom(16)) == 16
-            secureshim.urandom(16)
-        assert len(caught) == (1 if _detect.URANDOM_IS_C else 0), caught
-        if caught:
-            assert caught[0].category is secureshim.DegradedSecurityWarning
-            assert "getrandom" in str(caught[0].message)
-            assert "Fix:" in str(caught[0].message)
-        print("ok")
-        """,
-        env={"SECURESHIM_FORCE": "urandom=getrandom"},
-    ).check()
-    assert result.out.strip() == "ok"
-
-
 def test_forcing_getrandom_where_it_cannot_run_fails_at_import():
     # Without ctypes there is no way to call getrandom(2).
     result = run_python(
