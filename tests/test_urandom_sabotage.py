@@ -227,30 +227,40 @@ def test_read_window_aba_is_discarded(case, tmp_path):
 
 
 @posix_only
-def test_number_reused_between_open_and_fstat_is_left_alone(tmp_path):
+@pytest.mark.parametrize("what", ["plain", "device"])
+def test_number_reused_between_open_and_fstat_is_left_alone(what, tmp_path):
+    # Another thread closes the number the tier just opened and puts a
+    # regular file, or its own open of /dev/urandom (without our mark),
+    # there before the tier's fstat: the tier must open again, leave that
+    # number alone, and never raise NotImplementedError.
     path = tmp_path / "plain"
     path.write_bytes(MARKER * 64)
     result = run_python(
         r"""
         import os, sys
         from secureshim import _urandom
-        plain = os.open(sys.argv[1], os.O_RDONLY)
+        what = sys.argv[2]
+        theirs = os.open(sys.argv[1] if what == "plain" else "/dev/urandom", os.O_RDONLY)
         real = _urandom._fstat
         hit = []
         def fstat(fd):
-            if fd >= 0 and not hit:  # another thread reuses the new number
+            if fd >= 0 and not hit:
                 hit.append(fd)
-                os.dup2(plain, fd)
+                os.dup2(theirs, fd)
             return real(fd)
         _urandom._fstat = fstat
-        data = _urandom.fd_urandom(64)  # no NotImplementedError
+        data = _urandom.fd_urandom(64)
         _urandom._fstat = real
         assert len(data) == 64 and b"SABOTAGE" not in data
         assert _urandom._state.opened[0] != hit[0]
-        os.lseek(hit[0], 0, os.SEEK_SET)
-        assert b"SABOTAGE" in os.read(hit[0], 32)  # not closed by the tier
+        assert _urandom._state.opened[3] == os.O_APPEND  # ours is marked
+        if what == "plain":  # not closed by the tier
+            os.lseek(hit[0], 0, os.SEEK_SET)
+            assert b"SABOTAGE" in os.read(hit[0], 32)
+        else:
+            os.fstat(hit[0])
         print("ok")
         """,
-        args=[str(path)],
+        args=[str(path), what],
     ).check()
     assert result.out.strip() == "ok"

@@ -59,7 +59,8 @@ system calls (bpo-21207). What remains guaranteed, and why:
   and retry, never an error to the caller. Reopening is serialised by a lock
   so threads open one new descriptor, not one each.
 * ``_open_device`` checks the new number with ``fstat`` against a ``stat``
-  of the path: a number closed and reused between ``open`` and ``fstat`` is
+  of the path (a character device with the same device number, carrying
+  our mark): a number closed and reused between ``open`` and ``fstat`` is
   left alone and the open retried, and ``NotImplementedError`` is raised
   only when the device really is missing or is not a character device.
 * After ``fork`` the child keeps the inherited descriptor (the same
@@ -311,8 +312,9 @@ else:
 _CLOSED = (-1, -1, -1, 0, False)  # type: Opened
 
 
-def _device_identity():
-    # type: () -> Tuple[int, int]
+def _device_number():
+    # type: () -> int
+    """The device number (st_rdev) of the character device at DEVICE."""
     try:
         st = os.stat(DEVICE)
     except OSError as exc:
@@ -323,14 +325,15 @@ def _device_identity():
         raise NotImplementedError(
             "%s is not a character device; refusing to read it" % DEVICE
         )
-    return st.st_dev, st.st_ino
+    return st.st_rdev
 
 
 def _open_device():
     # type: () -> Opened
     """Open the device; return what the checks compare against."""
+    unmarked = 0
     while True:
-        dev, ino = _device_identity()
+        rdev = _device_number()
         try:
             fd = os.open(DEVICE, _O_FLAGS)
         except OSError as exc:
@@ -344,9 +347,15 @@ def _open_device():
             mark = _MARK and (_status_flags(fd) & _MARK)
         except OSError:
             continue  # closed behind our back already: not ours to close
-        if (st.st_dev, st.st_ino) != (dev, ino) or not stat.S_ISCHR(st.st_mode):
-            # Either another thread reused the number before our fstat, or
-            # the path changed under us: ask the path again.
+        if not stat.S_ISCHR(st.st_mode) or st.st_rdev != rdev:
+            # Another thread closed the number and reused it before our
+            # fstat: it is theirs now. Open again.
+            continue
+        if _MARK and not mark and unmarked < 8:
+            # The device, but without our mark: a foreign open of it took
+            # the number. Should a platform drop O_APPEND on devices, the
+            # ninth such open is used unmarked (then fstat alone checks).
+            unmarked += 1
             continue
         break
     pread = False
@@ -355,7 +364,7 @@ def _open_device():
             pread = len(_pread(fd, 1, 0)) == 1
         except OSError:  # a device that cannot pread: plain read
             pass
-    return fd, dev, ino, mark, pread
+    return fd, st.st_dev, st.st_ino, mark, pread
 
 
 class _Descriptor(object):
