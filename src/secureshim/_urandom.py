@@ -11,7 +11,7 @@ the architecture's number. It holds no descriptor, so nothing another thread
 does to the descriptor table can redirect it, and like ``os.urandom`` on
 3.6+ it waits for the kernel's pool at boot. Whether the kernel has it
 (ENOSYS before 3.17, EPERM under some seccomp filters) is probed once, at
-first use or when ``backends()`` asks; ``import secureshim`` never imports
+first use or when ``backends()`` asks; importing this module never imports
 ctypes unless ``SECURESHIM_FORCE`` names this tier (a forced tier that cannot
 run fails at import).
 
@@ -22,14 +22,19 @@ without getrandom and for forced use. Other code may close that number
 it, at any moment, including from another thread between any two of our
 system calls (bpo-21207). What remains guaranteed, and why:
 
-* Every byte returned was read from a file description that was, both
-  right before and right after the read, at our number, a character device
-  with the device and inode of the one we opened, carrying our mark, with no
-  reopen of ours in between. The mark is ``O_APPEND``, set at open: a status
-  flag of the open file *description* (not the inode), read with
-  ``F_GETFL`` and meaningless for a read-only device, so another open of
-  /dev/urandom does not carry it. ``fstat`` alone cannot tell our
-  description from any other open of the same device.
+* Right before each read, ``fstat`` shows that our number still is the
+  device and inode we opened, so a foreign file is normally not read at all.
+  Right after it, ``fstat`` and ``fcntl(F_GETFL)`` show that the number is
+  still *our* open file description: the same device and inode, carrying
+  our mark, and no reopen of ours happened in between. Only then are the
+  bytes returned.
+* The mark is ``O_APPEND``, set at open: a status flag of the open file
+  *description* (not of the inode), cheap to read, portable to every POSIX
+  system and meaningless for a read-only device, so no other open of
+  /dev/urandom carries it by accident. ``fstat`` alone cannot tell our
+  description from any other open of the same device. (``F_SETOWN`` is
+  per description too but only Linux accepts it on a device; ``kcmp(2)``
+  needs ctypes and a kernel built with checkpoint/restore.)
 * When the check after a read fails, the bytes are discarded and the read
   is retried on a fresh descriptor. So a ``dup2`` of a regular file over
   the number during the read is caught even when the number has been handed
