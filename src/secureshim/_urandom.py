@@ -114,9 +114,10 @@ _os_read = os.read
 # The most one read asks for: os.read on 2.7 takes a C int.
 _CHUNK = 1 << 30
 
-# Sizes above this make bytes() raise OverflowError in os.urandom: the
-# length plus the object's header must fit in a Py_ssize_t.
-_MAX_BYTES = sys.maxsize - sys.getsizeof(b"")
+# Sizes above this make os.urandom raise OverflowError: the length plus the
+# bytes object's header (33 bytes on 64-bit CPython 3, 37 on 2.7) must fit
+# in a Py_ssize_t. A constant, because PyPy has no sys.getsizeof.
+_MAX_BYTES = sys.maxsize - 64
 
 
 def _check_n(n):
