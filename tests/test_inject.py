@@ -57,15 +57,24 @@ def test_inject_on_this_interpreter_adds_only_missing_names():
             "changed": changed,
             "touched": sorted(touched),
             "had_match_hostname": "match_hostname" in before_names["ssl"],
+            "ssl_missing": sorted(name for name in ("wrap_socket", "RAND_pseudo_bytes",
+                                                    "PROTOCOL_TLSv1", "PROTOCOL_TLSv1_1",
+                                                    "PROTOCOL_TLSv1_2")
+                                  if name not in before_names["ssl"]),
+            "wrap_socket_is_secureshim": getattr(ssl, "wrap_socket", None) is secureshim.wrap_socket,
             "match_hostname_is_secureshim": getattr(ssl, "match_hostname", None) is secureshim.match_hostname,
         }))
         """
     )
     assert out["changed"] == out["touched"]
     expected = [] if out["had_match_hostname"] else ["ssl.match_hostname"]
-    assert out["changed"] == expected
+    # ssl.wrap_socket and RAND_pseudo_bytes on 3.12+, RAND_pseudo_bytes on
+    # 2.7, the PROTOCOL_TLSv1* constants with OpenSSL 4.0.
+    expected += ["ssl." + name for name in out["ssl_missing"]]
+    assert out["changed"] == sorted(expected)
     if not out["had_match_hostname"]:  # Python 3.12+
         assert out["match_hostname_is_secureshim"]
+    assert out["wrap_socket_is_secureshim"] == ("wrap_socket" in out["ssl_missing"])
 
 
 def test_legacy_interpreter_gets_every_name_and_extract_restores_absence():
@@ -119,7 +128,9 @@ def test_legacy_interpreter_gets_every_name_and_extract_restores_absence():
     # RFC 6070, test vector 1, through hashlib's (injected) name.
     assert out["checks"]["pbkdf2"] == "0c60c80f961f0e71f3a9b524af6012062fe037a6"
     assert out["checks"]["pbkdf2_is_secureshim"]
-    assert set(out["changed"]) == expected
+    # Plus the ssl names this interpreter lacks (test_wrap_socket covers them).
+    assert expected <= set(out["changed"])
+    assert set(out["changed"]) - expected <= {"ssl.wrap_socket", "ssl.RAND_pseudo_bytes"}
     assert out["restored"] == out["changed"]
     checks = out["checks"]
     for key in ("compare_digest", "algorithms", "match_hostname", "compare_true",
@@ -145,7 +156,7 @@ def test_inject_is_idempotent():
                           "same": snapshot() == state}))
         """
     )
-    assert out["first"] == ["ssl.match_hostname"]
+    assert "ssl.match_hostname" in out["first"]
     assert out["second"] == out["third"] == []
     assert out["same"]
 
@@ -160,6 +171,8 @@ def test_native_names_are_kept_unless_replace_native():
             CertificateError=ssl.CertificateError,
             SSLContext=ssl.SSLContext,
             urandom=os.urandom,
+            wrap_socket=getattr(ssl, "wrap_socket", None),
+            rand=getattr(ssl, "RAND_pseudo_bytes", None),
         )
         before = snapshot()
         import secureshim
@@ -172,6 +185,9 @@ def test_native_names_are_kept_unless_replace_native():
         result = {
             "plain": plain, "replaced": replaced, "kept": kept,
             "had_match_hostname": native["match_hostname"] is not None,
+            "had_wrap_socket": native["wrap_socket"] is not None,
+            "had_rand": native["rand"] is not None,
+            "ws_is_secureshim": getattr(ssl, "wrap_socket", None) is secureshim.wrap_socket,
             "mh_is_secureshim": ssl.match_hostname is secureshim.match_hostname,
             # Classes are never replaced, and native tiers never.
             "classes_kept": ssl.CertificateError is native["CertificateError"]
@@ -186,25 +202,30 @@ def test_native_names_are_kept_unless_replace_native():
         result["restored"] = secureshim.extract_from_stdlib()
         result["same"] = snapshot() == before
         result["mh_back"] = getattr(ssl, "match_hostname", None) is native["match_hostname"]
+        result["ws_back"] = getattr(ssl, "wrap_socket", None) is native["wrap_socket"]
         print(json.dumps(result))
         """
     )
     assert out["kept"]
     pbkdf2 = ["hashlib.pbkdf2_hmac"] if out["pbkdf2_replaceable"] else []
+    rand = [] if out["had_rand"] else ["ssl.RAND_pseudo_bytes"]
+    # ssl.wrap_socket (2.7-3.11) is replaced by the hardened one when asked.
     if out["had_match_hostname"]:  # 2.7.9+, 3.2-3.11
-        assert out["plain"] == []
-        assert out["replaced"] == pbkdf2 + ["ssl.match_hostname"]
+        assert out["plain"] == rand
+        assert out["replaced"] == pbkdf2 + ["ssl.match_hostname", "ssl.wrap_socket"]
     else:
-        assert out["plain"] == ["ssl.match_hostname"]
+        assert out["plain"] == sorted(rand + ["ssl.match_hostname", "ssl.wrap_socket"])
         assert out["replaced"] == pbkdf2
     assert out["injected"] == dict(
         [(name, True) for name in pbkdf2]
-        + [("ssl.match_hostname", out["had_match_hostname"])])
-    assert out["mh_is_secureshim"]
+        + [(name, False) for name in rand]
+        + [("ssl.match_hostname", out["had_match_hostname"]),
+           ("ssl.wrap_socket", out["had_wrap_socket"])])
+    assert out["mh_is_secureshim"] and out["ws_is_secureshim"]
     assert out["classes_kept"]
     assert out["compare_digest_kept"]
-    assert out["restored"] == pbkdf2 + ["ssl.match_hostname"]
-    assert out["same"] and out["mh_back"]
+    assert out["restored"] == sorted(pbkdf2 + rand + ["ssl.match_hostname", "ssl.wrap_socket"])
+    assert out["same"] and out["mh_back"] and out["ws_back"]
 
 
 def test_replace_native_uses_a_forced_non_native_tier():
@@ -288,7 +309,8 @@ def test_extract_leaves_names_that_other_code_reassigned():
                           "again": secureshim.extract_from_stdlib()}))
         """
     )
-    assert out["restored"] == []
+    # Only the reassigned name stays (ssl names missing here are restored).
+    assert "ssl.match_hostname" not in out["restored"]
     assert out["kept"]
     assert out["again"] == []
 

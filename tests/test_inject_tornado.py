@@ -115,7 +115,8 @@ def test_after_injection_unmodified_tornado_connects(servers, mode):
     out = connect(ca, good, "localhost", mode, "inject")
     assert out["ok"], out
     assert out["data"] == GREETING.decode()
-    assert out["changed"] == ([] if out["had_match_hostname"] else ["ssl.match_hostname"])
+    # (3.12+ also gets ssl.wrap_socket and RAND_pseudo_bytes; tornado uses neither.)
+    assert ("ssl.match_hostname" in out["changed"]) == (not out["had_match_hostname"])
     assert out["is_secureshim"] == (not out["had_match_hostname"])
 
 

@@ -67,6 +67,10 @@ with warnings.catch_warnings(record=True) as caught:
     source = s.ca_source()
     done["ca_source"] = source[0] in ("platform-file", "platform-directory", "certifi")
     done["CASource"] = isinstance(source, s.CASource)
+    try:
+        s.wrap_socket(None, keyfile="key.pem")  # 3.11's argument check, no socket needed
+    except ValueError as exc:
+        done["wrap_socket"] = str(exc) == "certfile must be specified"
     done["https_verify_state"] = tuple(s.https_verify_state())[:2] == (True, "default")
     state = s.apply_https_verify_policy(config_path=APP_DIR + "/no-such.cfg")
     done["apply_https_verify_policy"] = state[0] is True and state[1] == "default"

@@ -42,6 +42,7 @@ __all__ = [
     "match_hostname",
     "pbkdf2_hmac",
     "urandom",
+    "wrap_socket",
     "apply_https_verify_policy",
     "ca_source",
     "create_default_context",
@@ -77,6 +78,7 @@ _LAZY = {
     "https_verify_certificates": "_pep493",
     "apply_https_verify_policy": "_pep493",
     "https_verify_state": "_pep493",
+    "wrap_socket": "_wrap_socket",
 }  # type: Dict[str, str]
 # The primitives among them, so that backends() and SECURESHIM_FORCE can
 # reach their modules.
@@ -127,10 +129,10 @@ def backends():
 
     Tiers: ``native`` (the stdlib's own implementation), ``openssl``
     (libcrypto called directly), ``python`` (secureshim's pure-Python
-    implementation), ``getrandom`` (getrandom(2) through ctypes) and ``fd``
+    implementation), ``getrandom`` (getrandom(2) through ctypes), ``fd``
     (secureshim's persistent-descriptor urandom),
     ``pyopenssl`` and ``legacy`` (TLS contexts over pyOpenSSL or over the
-    old ``ssl.wrap_socket``).
+    old ``ssl.wrap_socket``; ``wrap_socket`` uses ``create_default_context``'s).
     """
     for module in set(_LAZY_PRIMITIVES.values()):
         try:

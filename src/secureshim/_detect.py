@@ -61,6 +61,8 @@ TIERS = {
     "urandom": ("native", "getrandom", "fd"),
     "match_hostname": ("python",),
     "create_default_context": ("native", "pyopenssl", "legacy"),
+    # Follows create_default_context's tier unless forced on its own.
+    "wrap_socket": ("native", "pyopenssl", "legacy"),
 }  # type: Dict[str, Tuple[str, ...]]
 
 _ENV = "SECURESHIM_FORCE"

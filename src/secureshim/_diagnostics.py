@@ -222,6 +222,9 @@ def _primitive_reason(name, tier):
             return "ssl has no SSLContext (before 2.7.9); pyOpenSSL provides TLS"
         if tier == "legacy":
             return "ssl has no SSLContext (before 2.7.9) and pyOpenSSL is missing: ssl.wrap_socket"
+    if name == "wrap_socket":
+        gone = "" if _detect.ssl_flags()["HAS_WRAP_SOCKET"] else "; ssl.wrap_socket is gone here (3.12+)"
+        return "secureshim's hardened ssl.wrap_socket on create_default_context's tier%s" % gone
     return "chosen by feature detection"
 
 
@@ -247,6 +250,9 @@ TIER_DESCRIPTIONS = {
     ("create_default_context", "native"): "an ssl.SSLContext configured by secureshim",
     ("create_default_context", "pyopenssl"): "an SSLContext-compatible context over pyOpenSSL",
     ("create_default_context", "legacy"): "a context over the old ssl.wrap_socket",
+    ("wrap_socket", "native"): "a hardened ssl.SSLContext",
+    ("wrap_socket", "pyopenssl"): "a hardened SSLContext-compatible context over pyOpenSSL",
+    ("wrap_socket", "legacy"): "a context over the old ssl.wrap_socket",
 }  # type: Dict[Tuple[str, str], str]
 
 

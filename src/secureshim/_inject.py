@@ -20,6 +20,9 @@ ssl.match_hostname        match_hostname                  yes
 ssl.create_default_context  create_default_context        yes
 ssl.CertificateError      CertificateError                no
 ssl.SSLContext            SSLContext                      no
+ssl.wrap_socket           wrap_socket                     always
+ssl.RAND_pseudo_bytes     (_ssl_names) RAND_pseudo_bytes  no
+ssl.PROTOCOL_TLSv1*       (_ssl_names) PROTOCOL_TLSv1*    no
 ========================  ==============================  ============
 
 A name the module already has is left alone, unless ``replace_native=True``
@@ -31,7 +34,11 @@ are only ever added, never replaced: ``except ssl.CertificateError`` and
 ``isinstance(ctx, ssl.SSLContext)`` must keep matching what the stdlib
 itself raises and creates. ``os.urandom`` always exists, so it changes only
 with ``replace_native=True`` on an interpreter whose secureshim tier is
-``fd`` (Python 2.7 before 2.7.9).
+``fd`` (Python 2.7 before 2.7.9). ``ssl.wrap_socket`` is replaceable
+whatever the tier: secureshim's never calls the module's (on the
+``legacy`` tier it holds the original, taken before any injection), and
+it is the hardened one. The ``PROTOCOL_TLSv1*`` constants are added one by
+one, each where that name is missing.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -45,8 +52,9 @@ if MYPY:  # pragma: no cover
 
 __all__ = ["inject_into_stdlib", "extract_from_stdlib"]
 
-# (module, attribute, secureshim name, primitive whose tier decides whether
-# a native name may be replaced; None: never replaced).
+# (module, attribute, secureshim name or "private module:name", primitive
+# whose tier decides whether a native name may be replaced; None: never
+# replaced; True: always replaceable).
 TARGETS = (
     ("hmac", "compare_digest", "compare_digest", "compare_digest"),
     ("hashlib", "pbkdf2_hmac", "pbkdf2_hmac", "pbkdf2_hmac"),
@@ -57,6 +65,14 @@ TARGETS = (
     ("ssl", "CertificateError", "CertificateError", None),
     ("ssl", "create_default_context", "create_default_context", "create_default_context"),
     ("ssl", "SSLContext", "SSLContext", None),
+    # Removed in 3.12 (gh-94199).
+    ("ssl", "wrap_socket", "wrap_socket", True),
+    ("ssl", "RAND_pseudo_bytes", "_ssl_names:RAND_pseudo_bytes", None),
+    # Missing where CPython is built against OpenSSL 4.0 (gh-146207), and
+    # TLSv1_1/_2 on 2.7.0-2.7.8.
+    ("ssl", "PROTOCOL_TLSv1", "_ssl_names:PROTOCOL_TLSv1", None),
+    ("ssl", "PROTOCOL_TLSv1_1", "_ssl_names:PROTOCOL_TLSv1_1", None),
+    ("ssl", "PROTOCOL_TLSv1_2", "_ssl_names:PROTOCOL_TLSv1_2", None),
 )  # type: Tuple[Tuple[str, str, str, object], ...]
 
 
@@ -80,6 +96,14 @@ def _secureshim():
     return sys.modules[__name__.rpartition(".")[0]]
 
 
+def _source(shim, source):
+    # type: (Any, str) -> Any
+    private, sep, name = source.rpartition(":")
+    if not sep:
+        return getattr(shim, name)
+    return getattr(importlib.import_module("." + private, shim.__name__), name)
+
+
 def _module(name):
     # type: (str) -> Any
     try:
@@ -93,12 +117,15 @@ def inject_into_stdlib(replace_native=False):
     """Add secureshim's implementations to ``hmac``, ``hashlib``, ``ssl`` and ``os``.
 
     Only names the stdlib module lacks are added (for example
-    ``ssl.match_hostname`` on Python 3.12+), so code that looks them up
+    ``ssl.match_hostname``, ``ssl.wrap_socket`` and ``ssl.RAND_pseudo_bytes``
+    on Python 3.12+, or the ``ssl.PROTOCOL_TLSv1*`` constants where CPython
+    is built against OpenSSL 4.0), so code that looks them up
     through the stdlib runs unmodified. With ``replace_native=True``, native
     functions for which secureshim uses a different implementation are
     replaced too (for example ``ssl.match_hostname`` on 3.11 by secureshim's
-    stricter one, or CPython 2.7's pure-Python ``hashlib.pbkdf2_hmac`` by
-    secureshim's OpenSSL tier); classes are never replaced.
+    stricter one, ``ssl.wrap_socket`` on 3.11 by secureshim's hardened
+    one, or CPython 2.7's pure-Python ``hashlib.pbkdf2_hmac`` by
+    secureshim's OpenSSL tier); classes and constants are never replaced.
 
     Idempotent: calling it again changes nothing that it already changed.
     Imports ``ssl``. Returns the ``"module.attribute"`` names this call
@@ -115,7 +142,7 @@ def inject_into_stdlib(replace_native=False):
     with _lock:
         for module_name, attr, source, primitive in TARGETS:
             try:
-                value = getattr(shim, source)
+                value = _source(shim, source)
             except (AttributeError, ImportError):  # not in this build, or no ssl
                 continue
             if value is None:  # e.g. no SSLContext without the ssl module
@@ -132,7 +159,7 @@ def inject_into_stdlib(replace_native=False):
             if current is not MISSING:
                 if not replace_native or primitive is None:
                     continue
-                if tiers.get(str(primitive), "native") == "native":
+                if primitive is not True and tiers.get(str(primitive), "native") == "native":
                     continue
             _saved[key] = (current, value)
             setattr(module, attr, value)

@@ -70,13 +70,14 @@ def _seclevel_ciphers():
 _SECLEVEL_CIPHERS = _seclevel_ciphers()
 
 
-def harden(context, client=True):
-    # type: (Any, bool) -> Any
+def harden(context, client=True, verify=True):
+    # type: (Any, bool, bool) -> Any
     """Apply secureshim's hardening to a stdlib ``SSLContext``, in place.
 
     TLS 1.2 minimum, no compression, security level 2 (see the module
     docstring), and for a client context ``CERT_REQUIRED`` with
-    ``check_hostname``. Returns ``context``.
+    ``check_hostname`` unless ``verify`` is False (``wrap_socket``, whose
+    caller chooses ``cert_reqs``). Returns ``context``.
     """
     if _HAS_MINIMUM_VERSION:
         if context.minimum_version < _TLSv1_2:
@@ -84,7 +85,7 @@ def harden(context, client=True):
     else:
         context.options |= _NO_OLD_PROTOCOLS
     context.options |= _OP_NO_COMPRESSION
-    if client:
+    if client and verify:
         if context.verify_mode != ssl.CERT_REQUIRED:
             context.verify_mode = ssl.CERT_REQUIRED
         if not context.check_hostname:

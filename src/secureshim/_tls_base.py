@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 import collections
 import ssl
 
-from . import _trust
+from . import _ssl_names, _trust
 from ._match_hostname import _parse_ip
 
 MYPY = False
@@ -185,16 +185,22 @@ class CompatContext(object):
         # type: (Optional[int]) -> None
         if protocol is None:
             protocol = PROTOCOL_TLS
+        # PROTOCOL_TLSv1/_1/_2 (the old module's, or restored ones): that
+        # version or TLS 1.2, whichever is newer, never an older protocol.
+        pinned = _ssl_names.pinned_minimum(protocol)
+        if pinned is not None:
+            protocol = PROTOCOL_TLS
         if protocol not in (PROTOCOL_TLS, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER):
             raise ValueError(
-                "%s tier: only PROTOCOL_TLS, PROTOCOL_TLS_CLIENT and "
-                "PROTOCOL_TLS_SERVER are supported, got %r" % (self.tier, protocol)
+                "%s tier: only PROTOCOL_TLS, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER "
+                "and PROTOCOL_TLSv1* (as TLS 1.2+) are supported, got %r"
+                % (self.tier, protocol)
             )
         self.protocol = protocol
         self._verify_mode = CERT_NONE  # type: int
         self._check_hostname = False
         self._options = OP_NO_SSLv2 | OP_NO_SSLv3 | OP_NO_COMPRESSION
-        self._minimum_version = TLSv1_2
+        self._minimum_version = max(TLSv1_2, pinned or TLSv1_2)
         self._maximum_version = MAXIMUM_SUPPORTED
         # http.client (3.8+) sets it when it is not None; no PHA here.
         self.post_handshake_auth = None  # type: Optional[bool]

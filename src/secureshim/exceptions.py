@@ -55,6 +55,7 @@ class UnverifiedContextWarning(SecureShimWarning):
     """A TLS context that does not verify certificates was created.
 
     Issued every time :func:`secureshim.create_unverified_context` runs,
-    and whenever PEP 493's policy or switch turns verification off for the
-    stdlib's HTTPS clients.
+    whenever PEP 493's policy or switch turns verification off for the
+    stdlib's HTTPS clients, and once, at the first client socket that
+    :func:`secureshim.wrap_socket` makes with ``cert_reqs=CERT_NONE``.
     """
