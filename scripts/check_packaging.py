@@ -42,6 +42,8 @@ def main():
         assert wheel.endswith("-py2.py3-none-any.whl"), wheel
         names = zipfile.ZipFile(wheel).namelist()
         assert "secureshim/py.typed" in names, names
+        # Subpackages too (setup.cfg's packages = find:).
+        assert "secureshim/_cli/main.py" in names, names
         assert not [n for n in names if n.startswith("tests/")], names
 
         for interpreter in INTERPRETERS:

@@ -16,6 +16,8 @@ import pytest
 import secureshim
 from secureshim import __main__ as cli
 from secureshim import _detect, _diagnostics, features
+from secureshim._cli import main as cli_main
+from secureshim._cli import render
 
 from . import schema_check
 from .conftest import run_python
@@ -351,8 +353,13 @@ def test_forced_legacy_tls_tier_reports_its_real_floor():
 
     result = run_cli(["--json"], env={"SECURESHIM_FORCE": "create_default_context=legacy"})
     if not hasattr(ssl, "wrap_socket"):  # removed in 3.12: the tier cannot run
-        assert result.returncode != 0
-        assert "create_default_context=legacy cannot run on this interpreter" in result.err
+        assert result.returncode == cli_main.CONFIG_ERROR, result.err
+        (line,) = result.err.splitlines()
+        assert line.startswith(
+            "secureshim: configuration error: SECURESHIM_FORCE: "
+            "create_default_context=legacy cannot run on this interpreter; "
+            "tiers available here: native"), line
+        assert result.out == ""
         return
     data = validated_json(result)
     entry = primitive_entry(data, "create_default_context")
@@ -472,7 +479,7 @@ def test_text_report_is_aligned_and_has_every_section():
 def test_colour_only_when_asked_or_on_a_terminal():
     assert "\x1b[" in run_cli(["--color", "always"]).out
     assert "\x1b[" not in run_cli([]).out  # a pipe is not a terminal
-    assert cli.use_colour("auto", io.StringIO()) is False
+    assert render.use_colour("auto", io.StringIO()) is False
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="no pseudo-terminals (os.openpty) here")
@@ -503,26 +510,168 @@ def test_colour_on_a_terminal_unless_no_color():
     assert "verdict:" in plain and "\x1b[" not in plain
 
 
+EXIT_CODE_LINES = [
+    r"\n  0 +OK", r"\n  1 +DEGRADED", r"\n  2 +INSECURE", r"\n  64 +usage error",
+    r"\n  70 +internal error", r"\n  74 +the output could not be written",
+    r"\n  78 +configuration error", r"\n  130 +interrupted",
+]
+
+
 def test_help_documents_everything():
     result = run_cli(["--help"])
     assert result.returncode == 0
-    for word in ("--json", "--color", "check HOST[:PORT]", "exit codes", "OK", "DEGRADED",
-                 "INSECURE", "schema_version", "NO_COLOR", "PEP 476/493"):
+    for word in ("--json", "--color", "--debug", "check HOST[:PORT]", "exit codes", "OK",
+                 "DEGRADED", "INSECURE", "schema_version", "NO_COLOR", "PEP 476/493",
+                 "SECURESHIM_DEBUG", "SECURESHIM_FORCE"):
         assert word in result.out, word
+    for line in EXIT_CODE_LINES:
+        assert re.search(line, result.out), line
     result = run_cli(["check", "--help"])
     assert result.returncode == 0
     for word in ("--cafile", "--servername", "--timeout", "--json", "expired", "wrong host",
-                 "untrusted", "protocol too old", "usage error"):
+                 "untrusted", "x509 strict", "VERIFY_X509_STRICT", "protocol too old",
+                 "usage error"):
         assert word in result.out, word
+    for line in EXIT_CODE_LINES:
+        assert re.search(line, result.out), line
+
+
+def test_docs_list_the_exit_codes():
+    with io.open(os.path.join(ROOT, "docs", "diagnostics.md"), encoding="utf-8") as handle:
+        text = handle.read()
+    for code in (cli_main.USAGE_ERROR, cli_main.INTERNAL_ERROR, cli_main.OUTPUT_ERROR,
+                 cli_main.CONFIG_ERROR, cli_main.INTERRUPTED):
+        assert "| %d |" % code in text, code
+    assert cli_main.DEBUG_ENV in text
 
 
 @pytest.mark.parametrize("args", [["--bogus"], ["--color", "purple"], ["extra"]])
-def test_bad_arguments_give_one_line_and_exit_code_2(args):
+def test_bad_arguments_give_one_line_and_the_usage_exit_code(args):
     result = run_cli(args)
-    assert result.returncode == 2
+    assert result.returncode == cli_main.USAGE_ERROR == 64
     assert result.out == ""
     assert len(result.err.strip().splitlines()) == 1, result.err
     assert "error:" in result.err and "Traceback" not in result.err
+
+
+# The ways the command line starts: python -m, the console script (which
+# imports secureshim.__main__ and calls main), and runpy from code.
+ENTRY_POINTS = {
+    "python -m": ["-m", "secureshim"],
+    "console script": ["-c", "import sys; from secureshim.__main__ import main; sys.exit(main())"],
+    "runpy": ["-c", "import runpy; runpy.run_module('secureshim', run_name='__main__')"],
+}
+
+
+def run_entry(entry, args=(), env=None):
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    proc = subprocess.Popen([sys.executable] + ENTRY_POINTS[entry] + list(args),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env)
+    out, err = proc.communicate()
+    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+@pytest.mark.parametrize("value, args, message", [
+    ("bogus", [], "cannot understand 'bogus'"),
+    ("urandom=gold", ["--json"], "cannot understand 'urandom=gold'"),
+    ("urandom=fd,urandom=native", ["check", "127.0.0.1:1"], "urandom is forced twice"),
+])
+def test_bad_force_is_one_line_and_the_configuration_exit_code(entry, value, args, message):
+    code, out, err = run_entry(entry, args, env={"SECURESHIM_FORCE": value})
+    assert code == cli_main.CONFIG_ERROR == 78, (code, out, err)
+    assert out == ""  # nothing a fleet gate could read as a report
+    (line,) = err.splitlines()
+    assert "configuration error: SECURESHIM_FORCE: " in line and message in line, line
+
+
+def test_bad_force_still_raises_at_import_in_user_code():
+    result = run_python(
+        """
+        try:
+            import secureshim
+        except ValueError as exc:
+            print("ValueError: %s" % exc)
+        """,
+        env={"SECURESHIM_FORCE": "bogus"},
+    ).check()
+    assert result.out.startswith("ValueError: SECURESHIM_FORCE: cannot understand 'bogus'; "
+                                 "valid choices are ")
+
+
+def test_internal_error_is_one_line_with_its_own_code():
+    code = """
+        import sys
+        from secureshim import _diagnostics
+        from secureshim.__main__ import main
+        def collect():
+            raise KeyError("a bug")
+        _diagnostics.collect = collect
+        sys.exit(main(sys.argv[1:]))
+    """
+    result = run_python(code, args=["--json"])
+    assert result.returncode == cli_main.INTERNAL_ERROR == 70
+    (line,) = result.err.splitlines()
+    assert "internal error: KeyError: 'a bug'" in line and "--debug" in line
+    for args, env in ((["--json", "--debug"], None), (["--json"], {"SECURESHIM_DEBUG": "1"})):
+        result = run_python(code, args=args, env=env)
+        assert result.returncode == 70
+        assert "Traceback (most recent call last)" in result.err
+        assert result.err.strip().splitlines()[-1].endswith("(traceback above; please report it)")
+
+
+@pytest.mark.skipif(not hasattr(os, "pipe"), reason="no os.pipe here")
+def test_closed_stdout_is_the_output_exit_code():
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # writes to the pipe now fail with EPIPE
+    env = dict(os.environ)
+    env.pop("SECURESHIM_FORCE", None)
+    proc = subprocess.Popen([sys.executable, "-m", "secureshim", "--json"],
+                            stdout=write_end, stderr=subprocess.PIPE, env=env)
+    os.close(write_end)
+    err = proc.communicate()[1].decode("utf-8", "replace")
+    assert proc.returncode == cli_main.OUTPUT_ERROR == 74, err
+    (line,) = err.splitlines()
+    assert "cannot write the output" in line
+    result = run_python("import os, sys; os.close(1); sys.stdout = None\n"
+                        "from secureshim.__main__ import main; sys.exit(main([]))")
+    assert result.returncode == 74 and "stdout is closed" in result.err
+
+
+HOSTILE_VALUE = b"\xff\xfe caf\xc3\xa9 \xe9"
+
+
+@pytest.mark.parametrize("encoding_env", [
+    {"PYTHONIOENCODING": "ascii"},
+    {"PYTHONIOENCODING": "utf-8"},
+    {"PYTHONIOENCODING": "latin-1"},
+    {"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": None},
+])
+@pytest.mark.parametrize("args", [["--color", "never"], ["--json"]])
+def test_report_renders_any_bytes_on_any_stdout(encoding_env, args):
+    """Environment values that are not UTF-8, printed to any encoding."""
+    if str is bytes:
+        value = HOSTILE_VALUE
+    else:
+        value = HOSTILE_VALUE.decode("utf-8", "surrogateescape")
+    env = dict(encoding_env, PYTHONHTTPSVERIFY=value)
+    result = run_cli(args, env=env)
+    assert result.returncode in (0, 1, 2), result.err
+    assert result.err == ""
+    if "--json" in args:
+        text = validated_json(result)["https_verification"]["detail"]
+    else:
+        text = result.out
+    if not hasattr(ssl_module(), "_https_verify_envvar"):  # 2.7.12+ reads it itself
+        # The bytes that are not UTF-8 show as \xNN escapes.
+        assert "PYTHONHTTPSVERIFY=\\xff\\xfe caf" in text and "\\xe9" in text, text
+
+
+def ssl_module():
+    import ssl
+
+    return ssl
 
 
 def test_python_m_secureshim_runs_the_cli():

@@ -2,6 +2,7 @@
 from __future__ import absolute_import, division, print_function
 
 import os
+import signal
 import ssl
 import subprocess
 import sys
@@ -102,9 +103,7 @@ def test_external_replacement_is_reported():
         (None, "[https]\nverify = disable\n", False, "config-file"),
         (None, "[https]\nverify=enable\n", True, "config-file"),
         (None, "[https]\nverify=platform_default\n", True, "config-file"),
-        (None, "[https]\nverify=sometimes\n", True, "default"),
         (None, "[other]\nverify=disable\n", True, "default"),
-        (None, "not an ini file\n", True, "default"),
         ("1", "[https]\nverify=disable\n", True, "environment"),
         ("0", "[https]\nverify=enable\n", False, "environment"),
     ],
@@ -162,3 +161,94 @@ def test_environment_is_ignored_under_python_E(tmpdir):
         [sys.executable, "-E", "-c", code, str(tmpdir.join("missing.cfg"))], env=env
     )
     assert out.decode().split() == ["True", "default"]
+
+
+# Garbage at the configuration path: each is ignored with a warning and
+# verification stays on.
+GARBAGE_TEXT = [
+    ("[https]\nverify=sometimes\n", "unknown verify='sometimes', ignored"),
+    ("not an ini file\n", "is not valid ini (MissingSectionHeaderError), ignored"),
+    ("[https]\nverify = \n  disable\n[", "is not valid ini"),
+]
+
+
+def _refuses(path, reason):
+    with pytest.warns(secureshim.SecureShimWarning) as caught:
+        state = secureshim.apply_https_verify_policy(path)
+    assert (state.verify, state.decided_by) == (True, "default"), state
+    assert reason in state.detail and state.detail.endswith("ignored"), state.detail
+    assert ssl._create_default_https_context is ssl.create_default_context
+    (warning,) = caught
+    assert reason in str(warning.message) and "Fix:" in str(warning.message)
+    assert warning.filename == __file__  # stacklevel: the caller's line
+    return state
+
+
+@pytest.mark.parametrize("text, reason", GARBAGE_TEXT)
+def test_garbage_text_is_reported_and_ignored(text, reason, tmpdir):
+    _refuses(_config(tmpdir, text), reason)
+
+
+@pytest.mark.parametrize("data", [
+    b"[https]\nverify=disable\n\xff\n",  # not UTF-8 (UnicodeDecodeError before)
+    b"\xfe\xff\x00[\x00h",
+])
+def test_undecodable_file_is_ignored(data, tmpdir):
+    path = tmpdir.join("cert-verification.cfg")
+    path.write_binary(data)
+    _refuses(str(path), "is not UTF-8 text")
+
+
+@pytest.fixture
+def alarm():
+    """Fail instead of hanging: SIGALRM after 5 seconds."""
+    if not hasattr(signal, "SIGALRM"):
+        pytest.skip("no SIGALRM (signal.alarm) here")
+
+    def expired(signum, frame):
+        raise AssertionError("blocked for 5 seconds")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(5)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs (os.mkfifo) here")
+def test_fifo_is_refused_without_blocking(tmpdir, alarm):
+    path = str(tmpdir.join("cert-verification.cfg"))
+    os.mkfifo(path)
+    _refuses(path, "is not a regular file")
+
+
+def test_directory_device_and_huge_files_are_refused(tmpdir, alarm):
+    _refuses(str(tmpdir), "is not a regular file")
+    if os.path.exists("/dev/zero"):
+        _refuses("/dev/zero", "is not a regular file")
+    huge = tmpdir.join("huge.cfg")
+    huge.write("[https]\nverify=disable\n" + "#" * _pep493.CONFIG_LIMIT + "\n")
+    _refuses(str(huge), "is larger than %d bytes" % _pep493.CONFIG_LIMIT)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no os.symlink here")
+def test_symlink_loop_is_refused(tmpdir):
+    path = str(tmpdir.join("loop.cfg"))
+    os.symlink(path, path)
+    _refuses(path, "cannot be read")
+
+
+def test_missing_file_and_directory_are_no_problem(tmpdir):
+    for path in (tmpdir.join("missing.cfg"), tmpdir.join("missing", "x.cfg")):
+        state = secureshim.apply_https_verify_policy(str(path))  # warnings are errors here
+        assert (state.verify, state.decided_by) == (True, "default")
+        assert state.detail.endswith("not found")
+
+
+def test_largest_allowed_file_is_read(tmpdir):
+    path = tmpdir.join("big.cfg")
+    text = "[https]\nverify=enable\n"
+    path.write(text + "#" * (_pep493.CONFIG_LIMIT - len(text) - 1) + "\n")
+    assert os.path.getsize(str(path)) == _pep493.CONFIG_LIMIT
+    state = secureshim.apply_https_verify_policy(str(path))
+    assert (state.verify, state.decided_by) == (True, "config-file")

@@ -81,9 +81,10 @@ with warnings.catch_warnings(record=True) as caught:
     done["inject_into_stdlib"] = had or ssl.match_hostname is s.match_hostname
     done["extract_from_stdlib"] = s.extract_from_stdlib() == changed
     from someapp._vendor.secureshim import features, _diagnostics
+    from someapp._vendor.secureshim._cli import report as cli_report
     done["features"] = features.as_dict()["HAS_SSL"] is True
     report = _diagnostics.collect()
-    text = _diagnostics.render(report)
+    text = cli_report.render(report)
     done["diagnostics"] = report["secureshim"]["module"] == "someapp._vendor.secureshim" \
         and "verdict:" in text
     result["report"] = report

@@ -3,7 +3,9 @@
 Certificates come from ``cryptography`` (3.3 on 2.7, 40 on 3.6, current
 elsewhere: the API used here is common to all of them). A ``CA`` issues
 leaf certificates for DNS names and IP addresses with any validity window
-and RSA key size (``CA.issue``; ``self_signed`` makes one without a CA);
+and RSA key size (``CA.issue``; ``self_signed`` makes one without a CA),
+and either can break RFC 5280 rules that only VERIFY_X509_STRICT enforces
+(``lax``);
 each ``Leaf`` is one PEM file holding the certificate, the issuer's
 certificate (the chain a server sends) and the key. ``PKI`` builds the
 bad-server matrix, ``SCENARIOS``, from them.
@@ -135,13 +137,22 @@ def _key_usage(leaf):
     )
 
 
-def _certificate(subject, key, issuer_name, issuer_key, days, names=None):
+# RFC 5280 rules that OpenSSL enforces only under VERIFY_X509_STRICT (3.13's
+# default), which a certificate can be made to break (``lax``).
+LAX_RULES = frozenset(["bc_not_critical", "no_key_usage", "no_aki"])
+
+
+def _certificate(subject, key, issuer_name, issuer_key, days, names=None, lax=()):
     """Sign ``key``'s certificate, valid from ``days[0]`` to ``days[1]`` days
     from now: a CA's, or with ``names`` a server's (the subjectAltName).
 
     Both kinds carry key identifiers: 3.13's default context sets
-    VERIFY_X509_STRICT, which wants them.
+    VERIFY_X509_STRICT, which wants them. ``lax`` names rules of
+    ``LAX_RULES`` to break: basicConstraints not critical, no keyUsage, no
+    authorityKeyIdentifier (a certificate that verifies only without
+    strict mode).
     """
+    assert set(lax) <= LAX_RULES, lax
     leaf = names is not None
     now = _utcnow()
     builder = (
@@ -152,10 +163,12 @@ def _certificate(subject, key, issuer_name, issuer_key, days, names=None):
         .serial_number(x509.random_serial_number())
         .not_valid_before(now + days[0] * _DAY)
         .not_valid_after(now + days[1] * _DAY)
-        .add_extension(x509.BasicConstraints(ca=not leaf, path_length=None), critical=True)
-        .add_extension(_key_usage(leaf), critical=True)
+        .add_extension(x509.BasicConstraints(ca=not leaf, path_length=None),
+                       critical="bc_not_critical" not in lax)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
     )
+    if "no_key_usage" not in lax:
+        builder = builder.add_extension(_key_usage(leaf), critical=True)
     if leaf:
         builder = (
             builder
@@ -164,11 +177,12 @@ def _certificate(subject, key, issuer_name, issuer_key, days, names=None):
                 critical=False,
             )
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(
+        )
+        if "no_aki" not in lax:
+            builder = builder.add_extension(
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
                 critical=False,
             )
-        )
     return builder.sign(issuer_key, hashes.SHA256(), _BACKEND)
 
 
@@ -189,21 +203,22 @@ class CA(object):
     ``cert_path`` is its certificate (PEM): the file a client trusts.
     """
 
-    def __init__(self, directory, name=u"secureshim test CA"):
+    def __init__(self, directory, name=u"secureshim test CA", lax=()):
         self.directory = str(directory)
         self.name = _name(name)
         self.key = _rsa(2048)
-        cert = _certificate(self.name, self.key, self.name, self.key, (-2, 60))
+        cert = _certificate(self.name, self.key, self.name, self.key, (-2, 60), lax=lax)
         self.cert_pem = _pem(cert)
         self.cert_path = _write(self.directory, "ca-%x.pem" % cert.serial_number, self.cert_pem)
 
-    def issue(self, names, days=(-1, 30), common_name=None, bits=2048):
+    def issue(self, names, days=(-1, 30), common_name=None, bits=2048, lax=()):
         """A server certificate for ``names`` (DNS names or IP literals).
 
         ``days`` is the validity window (start, end) in days from now; the
-        common name defaults to the first name. Returns a ``Leaf``.
+        common name defaults to the first name; ``lax``: see
+        ``_certificate``. Returns a ``Leaf``.
         """
-        return _issue(self.directory, names, days, common_name, bits, self)
+        return _issue(self.directory, names, days, common_name, bits, self, lax)
 
 
 def self_signed(directory, names, days=(-1, 30), common_name=None, bits=2048):
@@ -211,14 +226,14 @@ def self_signed(directory, names, days=(-1, 30), common_name=None, bits=2048):
     return _issue(str(directory), names, days, common_name, bits, None)
 
 
-def _issue(directory, names, days, common_name, bits, ca):
+def _issue(directory, names, days, common_name, bits, ca, lax=()):
     key = _leaf_key(bits)
     subject = _name(common_name or names[0])
     if ca is None:
         issuer_name, issuer_key, chain = subject, key, b""
     else:
         issuer_name, issuer_key, chain = ca.name, ca.key, ca.cert_pem
-    cert = _certificate(subject, key, issuer_name, issuer_key, days, names)
+    cert = _certificate(subject, key, issuer_name, issuer_key, days, names, lax)
     key_pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.TraditionalOpenSSL,

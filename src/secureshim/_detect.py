@@ -102,7 +102,21 @@ def parse_force(value):
     return forced
 
 
-FORCED = parse_force(os.environ.get(_ENV, ""))
+def _cli_reports(error):
+    # type: (ValueError) -> bool
+    """True when this import runs the command line, which then reports
+    ``error`` as one line (``_cli/startup.py``); otherwise it is raised."""
+    from ._cli import startup
+
+    return startup.defer(error, __name__.rpartition(".")[0])
+
+
+try:
+    FORCED = parse_force(os.environ.get(_ENV, ""))
+except ValueError as exc:
+    if not _cli_reports(exc):
+        raise
+    FORCED = {}
 
 # primitive -> tier in use, filled in by each primitive's module.
 CHOSEN = {}  # type: Dict[str, str]
@@ -116,12 +130,15 @@ def choose(primitive, available):
     ``ValueError``. Returns None when no tier can run at all.
     """
     forced = FORCED.get(primitive)
+    if forced is not None and forced not in available:
+        error = ValueError(
+            "%s: %s=%s cannot run on this interpreter; tiers available "
+            "here: %s" % (_ENV, primitive, forced, "|".join(available) or "none")
+        )
+        if not _cli_reports(error):
+            raise error
+        forced = None  # the command line stops before anything uses it
     if forced is not None:
-        if forced not in available:
-            raise ValueError(
-                "%s: %s=%s cannot run on this interpreter; tiers available "
-                "here: %s" % (_ENV, primitive, forced, "|".join(available) or "none")
-            )
         tier = forced  # type: Optional[str]
     else:
         tier = available[0] if available else None

@@ -2,10 +2,10 @@
 
 :func:`collect` gathers it into a dict of plain JSON types (the schema is
 ``docs/diagnostics.schema.json``; ``SCHEMA_VERSION`` changes only when a
-field is removed, renamed or changes meaning). :func:`render` formats it
-for a terminal. Nothing here changes the interpreter: it reads flags, files
-under /proc and the stdlib's own state, and it never runs pip or opens a
-network connection.
+field is removed, renamed or changes meaning); the command line
+(``secureshim._cli.report``) formats it for a terminal. Nothing here
+changes the interpreter: it reads flags, files under /proc and the stdlib's
+own state, and it never runs pip or opens a network connection.
 
 The verdict is the worst severity among the findings:
 
@@ -28,7 +28,7 @@ import platform
 import sys
 import warnings
 
-from . import _detect, _warn
+from . import _detect, _files, _warn
 
 MYPY = False
 if MYPY:  # pragma: no cover
@@ -341,6 +341,10 @@ def default_context():
         return factory(), source
 
 
+# Bundles hold a few hundred kilobytes; far more is not a CA file.
+_CA_FILE_LIMIT = 64 << 20
+
+
 def _count_certs(kind, location):
     # type: (Optional[str], Optional[str]) -> Optional[int]
     if not location:
@@ -351,10 +355,11 @@ def _count_certs(kind, location):
             if len(entry) > 9 and entry[8] == "." and entry[9:].isdigit()
         )
     try:
-        with open(location, "rb") as handle:
-            return handle.read().count(b"-----BEGIN CERTIFICATE-----")
-    except (IOError, OSError):
+        # A FIFO or device named by SSL_CERT_FILE must not hang the report.
+        data = _files.read_regular(location, _CA_FILE_LIMIT)
+    except (IOError, OSError, _files.NotReadable):
         return None
+    return data.count(b"-----BEGIN CERTIFICATE-----")
 
 
 def ca_info(context):
@@ -648,121 +653,3 @@ def collect():
     report["verdict"] = verdict_of(found)
     report["exit_code"] = EXIT_CODES[report["verdict"]]
     return report
-
-
-# -- text rendering ---------------------------------------------------------------
-
-_COLOURS = {OK: "32", DEGRADED: "33", INSECURE: "31", "dim": "2", "bold": "1"}
-
-
-class Painter(object):
-    """Wraps text in ANSI colours, or returns it unchanged."""
-
-    def __init__(self, enabled):
-        # type: (bool) -> None
-        self.enabled = enabled
-
-    def __call__(self, text, style):
-        # type: (str, str) -> str
-        if not self.enabled:
-            return text
-        return "\033[%sm%s\033[0m" % (_COLOURS[style], text)
-
-
-def _yes(flag):
-    # type: (Any) -> str
-    if flag is None:
-        return "unknown"
-    return "yes" if flag else "no"
-
-
-def _rows(title, rows, paint):
-    # type: (str, List[Tuple[str, str]], Painter) -> List[str]
-    width = max(len(key) for key, _ in rows)
-    lines = [paint(title, "bold")]
-    for key, value in rows:
-        lines.append("  %-*s  %s" % (width, key, value))
-    return lines
-
-
-def render(report, colour=False):
-    # type: (Report, bool) -> str
-    """The report as aligned text for a terminal."""
-    paint = Painter(colour)
-    interp, plat, ossl = report["interpreter"], report["platform"], report["openssl"]
-    fips = ossl["fips"]
-    sections = []  # type: List[List[str]]
-    sections.append(_rows("interpreter", [
-        ("python", "%s %s (%s-bit)" % (interp["implementation"], interp["version"], interp["bits"])),
-        ("executable", interp["executable"]),
-        ("platform", plat["platform"]),
-        ("secureshim", "%s (%s)" % (report["secureshim"]["version"], report["secureshim"]["path"])),
-        ("openssl", "%s%s" % (ossl["version"] or "not available",
-                               "" if ossl["flavour"] in (None, "OpenSSL") else " [%s]" % ossl["flavour"])),
-        ("fips mode", "%s (kernel: %s, openssl: %s)" % (
-            _yes(fips["enabled"]), _yes(fips["kernel"]), _yes(fips["openssl"]))),
-    ], paint))
-
-    prim_rows = []
-    tier_width = max([len(str(entry["tier"])) for entry in report["primitives"]] + [4])
-    for entry in report["primitives"]:
-        status = "degraded" if entry["degraded"] else "ok"
-        mark = paint(status, DEGRADED if entry["degraded"] else OK) + " " * (8 - len(status))
-        prim_rows.append((entry["name"], "%-*s  %s  %s" % (
-            tier_width, entry["tier"], mark, entry["reason"])))
-    sections.append(_rows("primitives (tier, status, why)", prim_rows, paint))
-
-    tls = report["tls"]
-    tls_rows = [
-        ("ssl module", _yes(tls["available"])),
-        ("SNI", _yes(tls["sni"])),
-        ("TLS 1.2", _yes(tls["tls1_2"])),
-        ("TLS 1.3", _yes(tls["tls1_3"])),
-        ("hostname_checks_common_name", "not supported" if tls["hostname_checks_common_name"] is None
-         else str(tls["hostname_checks_common_name"])),
-    ]
-    ctx = tls["default_context"]
-    if ctx is not None:
-        tls_rows += [
-            ("default context", ctx["source"]),
-            ("minimum version", "%s (from %s)" % (ctx["minimum_version"], ctx["minimum_version_from"])),
-            ("verify mode", "%s, check_hostname=%s" % (ctx["verify_mode"], ctx["check_hostname"])),
-        ]
-    ca = tls["ca"]
-    if ca is not None:
-        tls_rows.append(("CA certificates", "%s (%s%s)" % (
-            ca["count"] if ca["count"] is not None else "unknown",
-            ca["source"], ": %s" % ca["location"] if ca["location"] else "")))
-    sections.append(_rows("TLS", tls_rows, paint))
-
-    flags = report["features"]
-    sections.append(_rows("stdlib capability flags (secureshim.features)", [
-        (name, _yes(value) if isinstance(value, bool) or value is None else str(value))
-        for name, value in sorted(flags.items())
-    ], paint))
-
-    https = report["https_verification"]
-    sections.append(_rows("stdlib HTTPS verification (PEP 476/493)", [
-        ("verifies", _yes(https["enabled"])),
-        ("decided by", "%s: %s" % (https["decided_by"], https["detail"])),
-    ], paint))
-
-    hashes = report["hashlib"]
-    urandom = report["urandom"]
-    pip = report["ensurepip"]
-    sections.append(_rows("other", [
-        ("algorithms_guaranteed", ", ".join(hashes["algorithms_guaranteed"])),
-        ("only available", ", ".join(hashes["only_available"]) or "-"),
-    ] + ([("refused by hashlib", ", ".join(hashes["guaranteed_missing"]))]
-         if hashes["guaranteed_missing"] else []) + [
-        ("urandom source", "%s: %s" % (urandom["source"], urandom["detail"])),
-        ("ensurepip", "%s (pip %s)" % (_yes(pip["available"]), pip["pip_version"] or "unknown")
-         if pip["available"] else "no: %s" % pip["detail"]),
-    ], paint))
-
-    verdict = report["verdict"]
-    lines = [paint("verdict: %s" % verdict, verdict) + "  (exit code %d)" % report["exit_code"]]
-    for item in report["findings"]:
-        lines.append("  %s %s" % (paint(item["severity"], item["severity"]), item["message"]))
-    sections.append(lines)
-    return "\n\n".join("\n".join(section) for section in sections) + "\n"

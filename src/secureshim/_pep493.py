@@ -27,13 +27,19 @@ verifies: PEP 493 governs the stdlib's default HTTPS context only.
 from __future__ import absolute_import, division, print_function
 
 import collections
+import errno
+import io
 import os
 import ssl
 import sys
 import warnings
 
-from . import _detect, _tls, _tls_base
-from .exceptions import InsecurePlatformWarning, UnverifiedContextWarning
+from . import _detect, _files, _tls, _tls_base
+from .exceptions import (
+    InsecurePlatformWarning,
+    SecureShimWarning,
+    UnverifiedContextWarning,
+)
 
 MYPY = False
 if MYPY:  # pragma: no cover
@@ -46,6 +52,8 @@ except ImportError:  # Python 2
 
 ENV_VAR = "PYTHONHTTPSVERIFY"
 CONFIG_FILE = "/etc/python/cert-verification.cfg"
+# The file is a few lines of ini; anything much larger is not it.
+CONFIG_LIMIT = 64 * 1024
 
 class HTTPSVerifyState(collections.namedtuple("HTTPSVerifyState", "verify decided_by detail")):
     """The stdlib's default HTTPS verification: ``(verify, decided_by, detail)``.
@@ -190,30 +198,48 @@ def https_verify_certificates(enable=True):
 
 
 def _read_config(path):
-    # type: (str) -> Tuple[Optional[bool], str]
+    # type: (str) -> Tuple[Optional[bool], str, bool]
     """PEP 493's file: ``[https] verify = enable | disable | platform_default``.
 
-    Returns (setting or None, why); a missing file, section or key, and
-    unknown values, leave the decision to the default.
+    Returns ``(setting or None, why, garbage)``. A missing file, or one
+    without ``[https] verify``, leaves the decision to the default. So does
+    a file that is not a configuration (not a regular file, a FIFO or a
+    device included; larger than ``CONFIG_LIMIT``; unreadable; not UTF-8;
+    not ini; an unknown value), and ``garbage`` is then True. Never waits:
+    a FIFO is opened without blocking and refused.
     """
+    try:
+        data = _files.read_regular(path, CONFIG_LIMIT)
+    except (IOError, OSError) as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return None, "%s not found" % path, False
+        return None, "%s cannot be read (%s), ignored" % (path, exc.strerror or exc), True
+    except _files.NotReadable as exc:
+        return None, "%s %s, ignored" % (path, exc), True
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, "%s is not UTF-8 text (byte %d), ignored" % (path, exc.start), True
     parser = configparser.RawConfigParser()
     try:
-        read = parser.read(path)
+        read_string = getattr(parser, "read_string", None)  # 3.2+
+        if read_string is not None:
+            read_string(text, path)
+        else:  # 2.7
+            parser.readfp(io.StringIO(text), path)
     except configparser.Error as exc:
-        return None, "%s is not valid ini (%s), ignored" % (path, exc.__class__.__name__)
-    if not read:
-        return None, "%s not found" % path
+        return None, "%s is not valid ini (%s), ignored" % (path, exc.__class__.__name__), True
     try:
         value = parser.get("https", "verify").strip().lower()
     except (configparser.NoSectionError, configparser.NoOptionError):
-        return None, "%s has no [https] verify" % path
+        return None, "%s has no [https] verify" % path, False
     if value == "enable":
-        return True, "%s: verify=enable" % path
+        return True, "%s: verify=enable" % path, False
     if value == "disable":
-        return False, "%s: verify=disable" % path
+        return False, "%s: verify=disable" % path, False
     if value == "platform_default":
-        return True, "%s: verify=platform_default (verify)" % path
-    return None, "%s: unknown verify=%r, ignored" % (path, value)
+        return True, "%s: verify=platform_default (verify)" % path, False
+    return None, "%s: unknown verify='%s', ignored" % (path, " ".join(value.split())[:60]), True
 
 
 def apply_https_verify_policy(config_path=CONFIG_FILE):
@@ -224,14 +250,26 @@ def apply_https_verify_policy(config_path=CONFIG_FILE):
     verification, any other non-empty value enables it. Otherwise the file
     at ``config_path`` decides (``[https]`` ``verify`` = ``enable`` |
     ``disable`` | ``platform_default``, unknown values ignored), otherwise
-    the default: verify. Nothing happens until this is called. Warns when
-    the result disables verification; returns :func:`https_verify_state`.
+    the default: verify. A file that is not a valid configuration (not a
+    regular file, too large, not UTF-8 text, not ini, an unknown value) is
+    ignored with a :class:`~secureshim.SecureShimWarning`, and verification
+    stays on. Nothing happens until this is called. Warns when the result
+    disables verification; returns :func:`https_verify_state`.
     """
     value = None if sys.flags.ignore_environment else os.environ.get(ENV_VAR)
     if value:
         _install(value != "0", "environment", "%s=%s" % (ENV_VAR, value))
     else:
-        setting, why = _read_config(config_path)
+        setting, why, garbage = _read_config(config_path)
+        if garbage:
+            warnings.warn(
+                "apply_https_verify_policy: %s; the stdlib's HTTPS clients "
+                "verify certificates (the default). Fix: correct or remove "
+                "the file (PEP 493: [https] verify = enable | disable | "
+                "platform_default)." % why,
+                SecureShimWarning,
+                stacklevel=2,
+            )
         if setting is None:
             _install(True, "default", why)
         else:

@@ -6,18 +6,31 @@ server securely. When it fails, a second connection that verifies nothing
 fetches the certificate, and, when the protocol was refused, a third one
 finds the newest protocol the server speaks, so the failure gets a precise
 reason: ``expired``, ``not yet valid``, ``wrong host``, ``untrusted``,
-``protocol too old``, ``timeout``, ``dns``, ``connection``, ``handshake``.
-Every connection has the same bounded timeout.
+``x509 strict``, ``protocol too old``, ``timeout``, ``dns``,
+``connection``, ``handshake``. Every connection has the same bounded
+timeout.
+
+``x509 strict``: Python 3.13+ contexts set ``VERIFY_X509_STRICT``. When
+verification fails with it, a second verifying connection without that one
+flag tells whether strict mode is the cause; if so, the chain that
+connection verified is read (``x509.py``) for what to fix. Such a server is
+never reported as good.
 """
 from __future__ import absolute_import, division, print_function
 
 import os
+import re
 import socket
+import stat
 import tempfile
 import time
 import warnings
 
-from . import _diagnostics
+from .. import _diagnostics
+from .._diagnostics import INSECURE, OK
+from .._match_hostname import _parse_ip
+from . import x509
+from .render import Painter, clean, rows
 
 MYPY = False
 if MYPY:  # pragma: no cover
@@ -31,6 +44,12 @@ _EXPIRED = 10
 _NOT_YET_VALID = 9
 _WRONG_HOST = (62, 64)  # HOSTNAME_MISMATCH, IP_ADDRESS_MISMATCH
 _UNTRUSTED = (2, 18, 19, 20, 21, 27)
+
+# DNS limits (RFC 1035 2.3.4): 63 octets a label, 253 a name.
+_MAX_LABEL, _MAX_NAME = 63, 253
+_LABEL = re.compile(r"[A-Za-z0-9_-]+\Z")
+_ZONE = re.compile(r"[A-Za-z0-9_.-]+\Z")  # an IPv6 zone: fe80::1%eth0
+_PORT = re.compile(r"[0-9]{1,5}\Z")
 
 # SSLError.reason values that mean the two sides share no protocol version.
 _PROTOCOL_REASONS = (
@@ -57,33 +76,96 @@ class UsageError(ValueError):
     """A bad ``HOST[:PORT]`` or option value."""
 
 
+def show(text):
+    # type: (Any) -> str
+    """A value from the command line, quoted and short, for a message."""
+    text = clean(text)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return "'%s'" % text
+
+
 def parse_target(text):
     # type: (str) -> Tuple[str, int]
-    """``"host"``, ``"host:port"``, ``"[v6]"`` or ``"[v6]:port"`` -> (host, port)."""
-    text = text.strip()
+    """``"host"``, ``"host:port"``, ``"[v6]"`` or ``"[v6]:port"`` -> (host, port).
+
+    The host comes back as an IP literal or as the ASCII (A-label) name
+    that the socket and ssl modules would send; anything they would choke
+    on raises :class:`UsageError` instead.
+    """
+    text = clean(text).strip()
     if not text:
         raise UsageError("no host given")
     port_text = None  # type: Optional[str]
     if text.startswith("["):
         end = text.find("]")
         if end < 0:
-            raise UsageError("unclosed '[' in %r" % text)
+            raise UsageError("unclosed '[' in %s" % show(text))
         host, rest = text[1:end], text[end + 1:]
         if rest:
             if not rest.startswith(":"):
-                raise UsageError("unexpected %r after ']' in %r" % (rest, text))
+                raise UsageError("unexpected %s after ']' in %s" % (show(rest), show(text)))
             port_text = rest[1:]
     elif text.count(":") == 1:
         host, port_text = text.split(":")
     else:
         host = text  # a bare IPv6 literal, or a name without port
     if not host:
-        raise UsageError("no host given in %r" % text)
+        raise UsageError("no host given in %s" % show(text))
+    host = valid_host(host)
     if port_text is None:
         return host, DEFAULT_PORT
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise UsageError("bad port %r: expected a number from 1 to 65535" % port_text)
+    if not _PORT.match(port_text) or not 0 < int(port_text) < 65536:
+        raise UsageError("bad port %s: expected a number from 1 to 65535" % show(port_text))
     return host, int(port_text)
+
+
+def parse_servername(text):
+    # type: (Optional[str]) -> Optional[str]
+    """``--servername``: None, or a host name or IP literal (see :func:`valid_host`)."""
+    if text is None:
+        return None
+    return valid_host(clean(text).strip(), "--servername")
+
+
+def valid_host(text, what="host"):
+    # type: (str, str) -> str
+    """An IP literal as it is, or a DNS name as ASCII; else UsageError.
+
+    Names go through the stdlib's IDNA codec, the conversion that
+    ``socket`` and ``ssl`` apply (and raise UnicodeError from) on 3.x.
+    """
+    address = text.partition("%")[0] if ":" in text else text
+    if _parse_ip(address) is not None:
+        zone = text[len(address) + 1:]
+        if address != text and not _ZONE.match(zone):
+            raise UsageError("bad IPv6 zone %s in %s" % (show(zone), show(text)))
+        return str(text)
+    if ":" in text:
+        raise UsageError("%s %s is not a valid IPv6 address" % (what, show(text)))
+    name = text[:-1] if text.endswith(".") else text
+    if len(name) > _MAX_NAME:
+        raise UsageError("%s is longer than a DNS name can be (%d characters)"
+                         % (what, _MAX_NAME))
+    labels = name.split(".")
+    for label in labels:
+        if not label:
+            raise UsageError("%s %s has an empty label" % (what, show(text)))
+        if len(label) > _MAX_LABEL:
+            raise UsageError("%s %s has a label longer than %d characters"
+                             % (what, show(text), _MAX_LABEL))
+    try:
+        ascii_name = name.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise UsageError("%s %s is not a valid host name (%s)" % (what, show(text), exc))
+    if len(ascii_name) > _MAX_NAME:
+        raise UsageError("%s %s is longer than a DNS name can be (%d characters as ASCII)"
+                         % (what, show(text), _MAX_NAME))
+    for label in ascii_name.split("."):
+        if not _LABEL.match(label):
+            raise UsageError("%s %s: %s is not letters, digits and hyphens"
+                             % (what, show(text), show(label)))
+    return str(ascii_name)
 
 
 def _ssl():
@@ -219,6 +301,9 @@ def _certificate_errors():
 def _context(cafile):
     # type: (Optional[str]) -> Tuple[Any, str]
     ssl = _ssl()
+    if cafile is not None and os.path.exists(cafile) and not stat.S_ISREG(os.stat(cafile).st_mode):
+        # OpenSSL would wait for ever on a FIFO and read /dev/zero for ever.
+        raise IOError("not a regular file")
     factory = _diagnostics._optional("create_default_context")
     source = "secureshim.create_default_context"
     if factory is None:
@@ -289,10 +374,12 @@ def check(host, port=DEFAULT_PORT, timeout=DEFAULT_TIMEOUT, cafile=None, servern
         "server_max_version": None,
         "context": None,
         "minimum_version": None,
+        "key_exchange_group": None,
+        "x509_strict": None,
     }  # type: Dict[str, Any]
     try:
         ctx, result["context"] = _context(cafile)
-    except (ssl.SSLError, IOError, OSError) as exc:
+    except (ssl.SSLError, IOError, OSError, ValueError) as exc:  # ValueError: a NUL in the path
         result["failure"], result["detail"] = "cafile", "cannot load %s: %s" % (cafile, exc)
         return result
     minimum = getattr(ctx, "minimum_version", None)
@@ -316,11 +403,11 @@ def check(host, port=DEFAULT_PORT, timeout=DEFAULT_TIMEOUT, cafile=None, servern
         return result
     except ssl.SSLError as exc:
         raw.close()
-        _explain(result, exc, host, port, name, timeout)
+        _explain(result, exc, host, port, name, timeout, cafile, ctx)
         return result
     except _certificate_errors() as exc:  # a ValueError before 3.7
         raw.close()
-        _explain(result, exc, host, port, name, timeout)
+        _explain(result, exc, host, port, name, timeout, cafile, ctx)
         return result
     except (socket.error, OSError) as exc:
         raw.close()
@@ -328,14 +415,9 @@ def check(host, port=DEFAULT_PORT, timeout=DEFAULT_TIMEOUT, cafile=None, servern
         result["detail"] = "connection closed during the handshake (%s); does the server speak TLS on this port?" % exc
         return result
     try:
-        cert = tls.getpeercert()
-        cipher = tls.cipher()
-        result["tls_version"] = tls.version() if hasattr(tls, "version") else (cipher[1] if cipher else None)
+        cert = _record_session(result, tls)
     finally:
         tls.close()
-    if cipher:
-        result["cipher"] = {"name": cipher[0], "protocol": cipher[1], "bits": cipher[2]}
-    result["certificate"] = describe_certificate(cert) if cert else None
     matched = _match(cert, name) if cert else None
     # The handshake verified the name (check_hostname); secureshim's
     # match_hostname is a second opinion where this build has it.
@@ -346,15 +428,127 @@ def check(host, port=DEFAULT_PORT, timeout=DEFAULT_TIMEOUT, cafile=None, servern
     return result
 
 
+def _record_session(result, tls):
+    # type: (Dict[str, Any], Any) -> Optional[Dict[str, Any]]
+    """Protocol, cipher, key exchange group and certificate of a verified
+    handshake, into ``result``; returns the certificate dict."""
+    cert = tls.getpeercert()
+    cipher = tls.cipher()
+    result["tls_version"] = tls.version() if hasattr(tls, "version") else (cipher[1] if cipher else None)
+    if cipher:
+        result["cipher"] = {"name": cipher[0], "protocol": cipher[1], "bits": cipher[2]}
+    group = getattr(tls, "group", None)  # SSLSocket.group(): 3.15+
+    if group is not None:
+        result["key_exchange_group"] = group()
+    result["certificate"] = describe_certificate(cert) if cert else None
+    return cert  # type: ignore[no-any-return]
+
+
+def _strict_flag(ctx):
+    # type: (Any) -> int
+    """The context's VERIFY_X509_STRICT bit, or 0.
+
+    ``ssl.VERIFY_X509_STRICT`` and ``verify_flags``: 3.4+ and 2.7.9+;
+    ``create_default_context()`` sets the flag since 3.13 (gh-107361).
+    """
+    flag = getattr(_ssl(), "VERIFY_X509_STRICT", 0)
+    return int(getattr(ctx, "verify_flags", 0) & flag)
+
+
+def _without_strict(result, host, port, name, timeout, cafile, ctx):
+    # type: (Dict[str, Any], str, int, str, float, Optional[str], Any) -> Any
+    """Retry the handshake verifying everything but VERIFY_X509_STRICT.
+
+    If it verifies, strict mode alone refused the server: ``result`` gets
+    the ``x509 strict`` failure and what the chain lacks, and None is
+    returned. Otherwise the retry's own error (the reason that remains
+    without strict mode) is returned, or None if it did not get that far.
+    """
+    ssl = _ssl()
+    relaxed = _context(cafile)[0]
+    relaxed.verify_flags &= ~_strict_flag(ctx)
+    try:
+        raw = _connect(host, port, timeout)
+    except (socket.error, OSError):
+        return None
+    try:
+        tls = relaxed.wrap_socket(raw, server_hostname=name)
+    except (ssl.SSLError, socket.error, OSError, ValueError) as exc:
+        raw.close()
+        return exc if hasattr(exc, "verify_code") or isinstance(exc, _certificate_errors()) else None
+    try:
+        cert = _record_session(result, tls)
+        # get_verified_chain(): 3.13+, where strict mode is the default;
+        # elsewhere only the server's certificate can be read.
+        chain_of = getattr(tls, "get_verified_chain", None)
+        chain = list(chain_of()) if chain_of is not None else [tls.getpeercert(True)]
+    finally:
+        tls.close()
+    matched = _match(cert, name) if cert else None
+    result["hostname_match"] = True if matched is None else matched
+    problems = [dict(item, subject=_subject(item.pop("der"))) for item in x509.strict_problems(
+        [_der(cert) for cert in chain])]
+    result["x509_strict"]["problems"] = problems
+    result["failure"] = "x509 strict"
+    fixes = "; ".join("%s: %s (%s)" % (_where(item), item["problem"], item["rfc"])
+                      for item in problems)
+    result["detail"] = (
+        "the chain verifies only without VERIFY_X509_STRICT, which this "
+        "context sets (Python 3.13+ default contexts do): %s. %s" % (
+            result["x509_strict"]["verify_message"],
+            _FIX + fixes if fixes else
+            "Reissue the certificates following RFC 5280 (critical basicConstraints "
+            "and a keyUsage in CA certificates, key identifiers)"))
+    return None
+
+
+_FIX = "Fix the certificates: "
+
+
+def _der(cert):
+    # type: (Any) -> bytes
+    """DER bytes of a chain entry: bytes, or 3.13's ``_ssl.Certificate``."""
+    if isinstance(cert, bytes):
+        return cert
+    return bytes(cert.public_bytes(_ssl().ENCODING_DER))
+
+
+def _subject(der):
+    # type: (bytes) -> Optional[str]
+    decoded = _decode_der(der)
+    return _name(decoded.get("subject")) if decoded else None
+
+
+def _where(item):
+    # type: (Dict[str, Any]) -> str
+    what = "the server's certificate" if item["depth"] == 0 else "the CA certificate"
+    return "%s (%s)" % (what, item["subject"]) if item["subject"] else what
+
+
 _OLD_PROTOCOLS = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
 
 
-def _explain(result, exc, host, port, name, timeout):
-    # type: (Dict[str, Any], Any, str, int, str, float) -> None
+def _explain(result, exc, host, port, name, timeout, cafile, ctx):
+    # type: (Dict[str, Any], Any, str, int, str, float, Optional[str], Any) -> None
     ssl = _ssl()
     is_cert_error = isinstance(exc, _certificate_errors()) and not isinstance(exc, ssl.SSLError)
     reason = getattr(exc, "reason", None)
-    if reason == "CERTIFICATE_VERIFY_FAILED" or is_cert_error or hasattr(exc, "verify_code"):
+    verify_failed = reason == "CERTIFICATE_VERIFY_FAILED" or hasattr(exc, "verify_code")
+    if verify_failed and _strict_flag(ctx):
+        result["x509_strict"] = {
+            "verify_code": getattr(exc, "verify_code", None),
+            "verify_message": getattr(exc, "verify_message", None) or str(exc),
+            "problems": [],
+        }
+        remaining = _without_strict(result, host, port, name, timeout, cafile, ctx)
+        if result["failure"] == "x509 strict":
+            return
+        # Not (only) strict mode: explain by what remains without it.
+        result["x509_strict"] = None
+        if remaining is not None:
+            exc = remaining
+            is_cert_error = isinstance(exc, _certificate_errors()) and not isinstance(exc, ssl.SSLError)
+    if verify_failed or is_cert_error:
         probed = _probe(host, port, name, timeout, old_protocols=False)
         cert = probed[1] if probed else None
         if cert:
@@ -391,32 +585,39 @@ def _explain(result, exc, host, port, name, timeout):
 
 def render(result, colour=False):
     # type: (Dict[str, Any], bool) -> str
-    paint = _diagnostics.Painter(colour)
+    paint = Painter(colour)
     target = "%s:%d" % (result["host"], result["port"])
     if result["server_hostname"] != result["host"]:
         target += " (server name %s)" % result["server_hostname"]
-    status = paint("OK", "OK") if result["ok"] else paint("FAILED: %s" % result["failure"], "INSECURE")
-    rows = [("result", status)]  # type: List[Tuple[str, str]]
+    status = paint("OK", OK) if result["ok"] else paint("FAILED: %s" % result["failure"], INSECURE)
+    items = [("result", status)]  # type: List[Tuple[str, str]]
     if result["detail"]:
-        rows.append(("reason", result["detail"]))
+        items.append(("reason", result["detail"]))
     if result["tls_version"]:
-        rows.append(("tls version", result["tls_version"]))
+        items.append(("tls version", result["tls_version"]))
     elif result["server_max_version"]:
-        rows.append(("server speaks", result["server_max_version"]))
+        items.append(("server speaks", result["server_max_version"]))
     if result["cipher"]:
-        rows.append(("cipher", "%s (%s bits)" % (result["cipher"]["name"], result["cipher"]["bits"])))
+        items.append(("cipher", "%s (%s bits)" % (result["cipher"]["name"], result["cipher"]["bits"])))
+    if result["key_exchange_group"]:
+        items.append(("key exchange", result["key_exchange_group"]))
     cert = result["certificate"]
     if cert:
-        rows.append(("subject", cert["subject"] or "-"))
-        rows.append(("issuer", cert["issuer"] or "-"))
-        rows.append(("names", ", ".join(cert["sans"]) or "-"))
+        items.append(("subject", cert["subject"] or "-"))
+        items.append(("issuer", cert["issuer"] or "-"))
+        items.append(("names", ", ".join(cert["sans"]) or "-"))
         expiry = cert["not_after"] or "-"
         if cert["days_left"] is not None:
             expiry += " (expired)" if cert["expired"] else " (%d days left)" % cert["days_left"]
-        rows.append(("expires", expiry))
+        items.append(("expires", expiry))
     if result["hostname_match"] is not None:
-        rows.append(("hostname", "matches %s" % result["server_hostname"] if result["hostname_match"]
-                     else "does NOT match %s" % result["server_hostname"]))
-    rows.append(("context", "%s (minimum %s)" % (result["context"], result["minimum_version"] or "per options")))
-    return "\n".join(_diagnostics._rows("check %s" % target, rows, paint)) + "\n"
-
+        items.append(("hostname", "matches %s" % result["server_hostname"] if result["hostname_match"]
+                      else "does NOT match %s" % result["server_hostname"]))
+    strict = result["x509_strict"]
+    if strict and strict["problems"]:
+        items[1] = ("reason", result["detail"].split(_FIX)[0] + _FIX + "see strict below.")
+        for item in strict["problems"]:
+            items.append(("strict, %s" % ("server" if item["depth"] == 0 else "CA %d" % item["depth"]),
+                          "%s (%s)" % (item["problem"], item["rfc"])))
+    items.append(("context", "%s (minimum %s)" % (result["context"], result["minimum_version"] or "per options")))
+    return "\n".join(rows("check %s" % target, items, paint)) + "\n"
