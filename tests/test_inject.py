@@ -13,6 +13,7 @@ import textwrap
 import secureshim
 
 from .conftest import run_python
+from .race_helpers import RACE
 
 # Snapshot of the touched modules: {module: {attribute: id(value)}}.
 SNAPSHOT = """
@@ -338,3 +339,45 @@ def test_extract_without_inject_changes_nothing():
         """
     )
     assert out == {"restored": [], "same": True}
+
+
+def test_inject_and_extract_racing_threads_change_each_name_once():
+    # 16 threads released together inject (and then extract) round after
+    # round: each name is changed by exactly one of them, and the modules
+    # end as they began.
+    out = run(
+        RACE + textwrap.dedent(
+            """
+            import json
+            if hasattr(ssl, "match_hostname"):
+                del ssl.match_hostname
+            if hasattr(hmac, "compare_digest"):
+                del hmac.compare_digest
+            before = snapshot()
+            import secureshim
+            # What one call changes here (more names where this ssl lacks
+            # others that secureshim restores).
+            expected = secureshim.inject_into_stdlib()
+            assert secureshim.extract_from_stdlib() == expected
+            assert {"hmac.compare_digest", "ssl.match_hostname"} <= set(expected)
+            wrong = []
+            n = 0
+            for n in rounds():
+                injected = race(lambda i: secureshim.inject_into_stdlib())
+                names = sorted(sum(injected, []))
+                if names != expected:
+                    wrong.append(["inject", names])
+                if ssl.match_hostname is not secureshim.match_hostname:
+                    wrong.append(["not ours", n])
+                restored = race(lambda i: secureshim.extract_from_stdlib())
+                names = sorted(sum(restored, []))
+                if names != expected:
+                    wrong.append(["extract", names])
+                if snapshot() != before:
+                    wrong.append(["left changed", n])
+            print(json.dumps({"rounds": n + 1, "wrong": wrong[:5]}))
+            """
+        ),
+        env={"PYTHONWARNINGS": "ignore"},
+    )
+    assert out["rounds"] >= 5 and out["wrong"] == [], out

@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 import importlib
 import sys
 
-from . import _detect
+from . import _detect, _urandom
 from ._algorithms import algorithms_available, algorithms_guaranteed
 from ._compare_digest import compare_digest
 from ._inject import extract_from_stdlib, inject_into_stdlib
@@ -129,7 +129,8 @@ def backends():
 
     Tiers: ``native`` (the stdlib's own implementation), ``openssl``
     (libcrypto called directly), ``python`` (secureshim's pure-Python
-    implementation), ``fd`` (secureshim's persistent-descriptor urandom),
+    implementation), ``getrandom`` (getrandom(2) through ctypes), ``fd``
+    (secureshim's persistent-descriptor urandom),
     ``pyopenssl`` and ``legacy`` (TLS contexts over pyOpenSSL or over the
     old ``ssl.wrap_socket``; ``wrap_socket`` uses ``create_default_context``'s).
     """
@@ -138,4 +139,6 @@ def backends():
             _load(module)
         except ImportError:  # no usable ssl module: not provided here
             pass
+    # Before 2.7.9 urandom's tier waits for its getrandom probe until asked.
+    _urandom.resolve()
     return dict(_detect.CHOSEN)

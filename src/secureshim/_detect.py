@@ -57,7 +57,8 @@ HAS_DEV_URANDOM = os.name == "posix"
 TIERS = {
     "compare_digest": ("native", "python"),
     "pbkdf2_hmac": ("native", "openssl", "python"),
-    "urandom": ("native", "fd"),
+    # getrandom: getrandom(2) through ctypes, probed at first use (Linux 3.17+).
+    "urandom": ("native", "getrandom", "fd"),
     "match_hostname": ("python",),
     "create_default_context": ("native", "pyopenssl", "legacy"),
     # Follows create_default_context's tier unless forced on its own.

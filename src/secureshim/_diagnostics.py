@@ -193,7 +193,10 @@ def _primitive_reason(name, tier):
             if d.URANDOM_IS_C:
                 return "os.urandom is C code (%s)" % urandom_source()["source"]
             return "os.urandom opens /dev/urandom on every call (before 2.7.9)"
-        return "secureshim keeps one /dev/urandom descriptor open and checks it before each read"
+        if tier == "getrandom":
+            return "secureshim calls getrandom(2) through ctypes: no descriptor to close or replace"
+        return ("secureshim keeps one /dev/urandom descriptor open and checks it "
+                "before and after each read")
     if name == "pbkdf2_hmac":
         if tier == "native":
             return "hashlib.pbkdf2_hmac is OpenSSL's PKCS5_PBKDF2_HMAC"
@@ -238,6 +241,7 @@ TIER_DESCRIPTIONS = {
     ("compare_digest", "native"): "hmac.compare_digest, the interpreter's C function",
     ("compare_digest", "python"): "secureshim's pure-Python comparison",
     ("urandom", "native"): "os.urandom",
+    ("urandom", "getrandom"): "getrandom(2) called by secureshim through ctypes",
     ("urandom", "fd"): "secureshim's persistent /dev/urandom descriptor",
     ("pbkdf2_hmac", "native"): "hashlib.pbkdf2_hmac, OpenSSL's PKCS5_PBKDF2_HMAC",
     ("pbkdf2_hmac", "openssl"): "libcrypto's PKCS5_PBKDF2_HMAC called through ctypes",
@@ -499,6 +503,11 @@ def urandom_source():
     # type: () -> Dict[str, str]
     """Where secureshim.urandom's bytes come from."""
     tier = _detect.CHOSEN.get("urandom")
+    if tier == "getrandom":
+        return {
+            "source": "secureshim getrandom",
+            "detail": "getrandom(2) called through ctypes, no descriptor",
+        }
     if tier == "fd":
         return {
             "source": "secureshim fd",

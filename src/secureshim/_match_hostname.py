@@ -301,7 +301,8 @@ def _to_ascii(hostname):
     global _idna_first_use
     if not _idna_ready:
         if _detect.idna_backend() == "stdlib":
-            _idna_first_use = _warn.arm(
+            # armed, not arm: threads racing this first use share one list.
+            _idna_first_use = _warn.armed(
                 "match_hostname.idna",
                 "match_hostname: secureshim's python tier converts non-ASCII "
                 "hostnames with the stdlib's IDNA 2003 codec because the idna "
