@@ -1,6 +1,8 @@
-"""urandom: the fd tier against os.urandom and open-read-close per call.
+"""urandom: the fd and getrandom tiers against os.urandom and open-read-close.
 
 Target: at 16 bytes the fd tier is >= 2.5x faster than open-read-close.
+The getrandom tier (getrandom(2) through ctypes) has no target: its ratio
+to os.urandom is reported.
 
     python benchmarks/bench_urandom.py
 """
@@ -13,7 +15,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _harness import fmt_time, interleave, interpreter, table  # noqa: E402
-from secureshim._urandom import fd_urandom  # noqa: E402
+from secureshim._urandom import fd_urandom, getrandom_backend  # noqa: E402
 
 
 def open_read_close(n):
@@ -26,29 +28,34 @@ def open_read_close(n):
 
 
 def main():
+    backend = getrandom_backend()  # None where the kernel refuses getrandom
     rows = []
     for size in (16, 4096):
-        times = interleave(
-            [
-                ("fd", lambda size=size: fd_urandom(size)),
-                ("os.urandom", lambda size=size: os.urandom(size)),
-                ("open-read-close", lambda size=size: open_read_close(size)),
-            ],
-            number=5000 if size == 16 else 1000,
-        )
+        contenders = [
+            ("fd", lambda size=size: fd_urandom(size)),
+            ("os.urandom", lambda size=size: os.urandom(size)),
+            ("open-read-close", lambda size=size: open_read_close(size)),
+        ]
+        if backend is not None:
+            contenders.append(("getrandom", lambda size=size: backend.read(size)))
+        times = interleave(contenders, number=5000 if size == 16 else 1000)
         speedup = times["open-read-close"] / times["fd"]
+        getrandom = times.get("getrandom")
         rows.append((
             size,
             fmt_time(times["fd"]),
+            fmt_time(getrandom) if getrandom else "n/a",
             fmt_time(times["os.urandom"]),
             fmt_time(times["open-read-close"]),
             "%.2fx" % (times["fd"] / times["os.urandom"]),
+            "%.2fx" % (getrandom / times["os.urandom"]) if getrandom else "n/a",
             "%.2fx faster%s" % (speedup, " (target >= 2.5x)" if size == 16 else ""),
         ))
     print("urandom on %s" % interpreter())
     print("")
     print(table(
-        ["bytes", "fd tier", "os.urandom", "open-read-close", "fd / os.urandom", "fd vs open-read-close"],
+        ["bytes", "fd tier", "getrandom tier", "os.urandom", "open-read-close",
+         "fd / os.urandom", "getrandom / os.urandom", "fd vs open-read-close"],
         rows,
     ))
 

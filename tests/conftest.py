@@ -161,6 +161,7 @@ def rearm_warnings():
     # findings in later tests' reports.
     for key in set(_warn._armed) - armed:
         del _warn._armed[key]
+        del _warn.pending(key)[:]
     _warn.rearm()
 
 

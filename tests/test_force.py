@@ -3,7 +3,7 @@ from __future__ import absolute_import, division, print_function
 
 import pytest
 
-from secureshim import _detect
+from secureshim import _detect, _urandom
 
 from .conftest import run_python
 
@@ -30,7 +30,7 @@ def test_parse_force_rejects_with_the_valid_choices(value):
     assert "SECURESHIM_FORCE" in str(info.value)
     if "twice" not in str(info.value):
         assert "compare_digest=native|python" in str(info.value)
-        assert "urandom=native|fd" in str(info.value)
+        assert "urandom=native|getrandom|fd" in str(info.value)
 
 
 @pytest.mark.parametrize("value", ["bogus=python", "compare_digest=openssl"])
@@ -79,14 +79,18 @@ def test_forcing_python_compare_digest_selects_it_and_warns():
     assert result.out.strip() == "ok"
 
 
-def test_forcing_fd_urandom_selects_it_and_warns_where_native_is_better():
+@pytest.mark.parametrize("tier", ["fd", "getrandom"])
+def test_forcing_a_urandom_tier_selects_it_and_warns_where_native_is_better(tier):
+    if tier == "getrandom" and _urandom.getrandom_backend() is None:
+        pytest.skip("the kernel (or seccomp) refuses getrandom(2) here")
     result = run_python(
         """
-        import warnings
+        import sys, warnings
         import secureshim
         from secureshim import _detect, _urandom
-        assert secureshim.backends()["urandom"] == "fd"
-        assert secureshim.urandom is _urandom.fd_urandom
+        tier = sys.argv[1]
+        assert secureshim.backends()["urandom"] == tier
+        assert secureshim.urandom is getattr(_urandom, tier + "_urandom")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             assert len(secureshim.urandom(16)) == 16
@@ -94,8 +98,10 @@ def test_forcing_fd_urandom_selects_it_and_warns_where_native_is_better():
         assert len(caught) == (1 if _detect.URANDOM_IS_C else 0), caught
         if caught:
             assert issubclass(caught[0].category, secureshim.DegradedSecurityWarning)
+            assert "the %s tier" % tier in str(caught[0].message)
         print("ok")
         """,
-        env={"SECURESHIM_FORCE": "urandom=fd"},
+        env={"SECURESHIM_FORCE": "urandom=" + tier},
+        args=[tier],
     ).check()
     assert result.out.strip() == "ok"

@@ -13,6 +13,7 @@ import textwrap
 import secureshim
 
 from .conftest import run_python
+from .race_helpers import RACE
 
 # Snapshot of the touched modules: {module: {attribute: id(value)}}.
 SNAPSHOT = """
@@ -23,6 +24,18 @@ def snapshot():
         (name, dict((key, id(value)) for key, value in vars(sys.modules[name]).items()))
         for name in ("hashlib", "hmac", "os", "ssl")
     )
+
+# The restorable ssl names this interpreter lacks now, as inject_into_stdlib
+# reports them: PROTOCOL_TLSv1* only where the stdlib's negotiating context
+# starts at TLS 1.2 (3.10+, bpo-43998).
+def missing_ssl_names():
+    floor = False
+    if hasattr(ssl, "PROTOCOL_TLS_CLIENT") and hasattr(ssl, "TLSVersion"):  # 3.7+
+        floor = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).minimum_version >= ssl.TLSVersion.TLSv1_2
+    names = ["wrap_socket", "RAND_pseudo_bytes"]
+    if floor:
+        names += ["PROTOCOL_TLSv1", "PROTOCOL_TLSv1_1", "PROTOCOL_TLSv1_2"]
+    return ["ssl." + name for name in names if not hasattr(ssl, name)]
 """
 
 
@@ -44,6 +57,7 @@ def test_inject_on_this_interpreter_adds_only_missing_names():
         import json
         before_names = dict((m, set(vars(sys.modules[m]))) for m in ("hashlib", "hmac", "os", "ssl"))
         before = snapshot()
+        ssl_missing = missing_ssl_names()
         import secureshim
         changed = secureshim.inject_into_stdlib()
         after = snapshot()
@@ -56,10 +70,7 @@ def test_inject_on_this_interpreter_adds_only_missing_names():
             "changed": changed,
             "touched": sorted(touched),
             "had_match_hostname": "match_hostname" in before_names["ssl"],
-            "ssl_missing": sorted(name for name in ("wrap_socket", "RAND_pseudo_bytes",
-                                                    "PROTOCOL_TLSv1", "PROTOCOL_TLSv1_1",
-                                                    "PROTOCOL_TLSv1_2")
-                                  if name not in before_names["ssl"]),
+            "ssl_missing": ssl_missing,
             "wrap_socket_is_secureshim": getattr(ssl, "wrap_socket", None) is secureshim.wrap_socket,
             "match_hostname_is_secureshim": getattr(ssl, "match_hostname", None) is secureshim.match_hostname,
         }))
@@ -69,11 +80,11 @@ def test_inject_on_this_interpreter_adds_only_missing_names():
     expected = [] if out["had_match_hostname"] else ["ssl.match_hostname"]
     # ssl.wrap_socket and RAND_pseudo_bytes on 3.12+, RAND_pseudo_bytes on
     # 2.7, the PROTOCOL_TLSv1* constants with OpenSSL 4.0.
-    expected += ["ssl." + name for name in out["ssl_missing"]]
+    expected += out["ssl_missing"]
     assert out["changed"] == sorted(expected)
     if not out["had_match_hostname"]:  # Python 3.12+
         assert out["match_hostname_is_secureshim"]
-    assert out["wrap_socket_is_secureshim"] == ("wrap_socket" in out["ssl_missing"])
+    assert out["wrap_socket_is_secureshim"] == ("ssl.wrap_socket" in out["ssl_missing"])
 
 
 def test_legacy_interpreter_gets_every_name_and_extract_restores_absence():
@@ -147,15 +158,16 @@ def test_inject_is_idempotent():
         if hasattr(ssl, "match_hostname"):
             del ssl.match_hostname
         import secureshim
+        expected = sorted(["ssl.match_hostname"] + missing_ssl_names())
         first = secureshim.inject_into_stdlib()
         state = snapshot()
         second = secureshim.inject_into_stdlib()
         third = secureshim.inject_into_stdlib()
         print(json.dumps({"first": first, "second": second, "third": third,
-                          "same": snapshot() == state}))
+                          "same": snapshot() == state, "expected": expected}))
         """
     )
-    assert "ssl.match_hostname" in out["first"]
+    assert out["first"] == out["expected"]
     assert out["second"] == out["third"] == []
     assert out["same"]
 
@@ -298,6 +310,7 @@ def test_extract_leaves_names_that_other_code_reassigned():
         import json
         if hasattr(ssl, "match_hostname"):
             del ssl.match_hostname
+        expected = missing_ssl_names()
         import secureshim
         secureshim.inject_into_stdlib()
         def theirs(cert, hostname):
@@ -305,11 +318,12 @@ def test_extract_leaves_names_that_other_code_reassigned():
         ssl.match_hostname = theirs
         restored = secureshim.extract_from_stdlib()
         print(json.dumps({"restored": restored, "kept": ssl.match_hostname is theirs,
-                          "again": secureshim.extract_from_stdlib()}))
+                          "again": secureshim.extract_from_stdlib(), "expected": expected}))
         """
     )
-    # Only the reassigned name stays (ssl names missing here are restored).
-    assert "ssl.match_hostname" not in out["restored"]
+    # Only the reassigned name stays; the other ssl names missing here
+    # (3.12+: wrap_socket, RAND_pseudo_bytes) are restored.
+    assert out["restored"] == sorted(out["expected"])
     assert out["kept"]
     assert out["again"] == []
 
@@ -325,3 +339,45 @@ def test_extract_without_inject_changes_nothing():
         """
     )
     assert out == {"restored": [], "same": True}
+
+
+def test_inject_and_extract_racing_threads_change_each_name_once():
+    # 16 threads released together inject (and then extract) round after
+    # round: each name is changed by exactly one of them, and the modules
+    # end as they began.
+    out = run(
+        RACE + textwrap.dedent(
+            """
+            import json
+            if hasattr(ssl, "match_hostname"):
+                del ssl.match_hostname
+            if hasattr(hmac, "compare_digest"):
+                del hmac.compare_digest
+            before = snapshot()
+            import secureshim
+            # What one call changes here (more names where this ssl lacks
+            # others that secureshim restores).
+            expected = secureshim.inject_into_stdlib()
+            assert secureshim.extract_from_stdlib() == expected
+            assert {"hmac.compare_digest", "ssl.match_hostname"} <= set(expected)
+            wrong = []
+            n = 0
+            for n in rounds():
+                injected = race(lambda i: secureshim.inject_into_stdlib())
+                names = sorted(sum(injected, []))
+                if names != expected:
+                    wrong.append(["inject", names])
+                if ssl.match_hostname is not secureshim.match_hostname:
+                    wrong.append(["not ours", n])
+                restored = race(lambda i: secureshim.extract_from_stdlib())
+                names = sorted(sum(restored, []))
+                if names != expected:
+                    wrong.append(["extract", names])
+                if snapshot() != before:
+                    wrong.append(["left changed", n])
+            print(json.dumps({"rounds": n + 1, "wrong": wrong[:5]}))
+            """
+        ),
+        env={"PYTHONWARNINGS": "ignore"},
+    )
+    assert out["rounds"] >= 5 and out["wrong"] == [], out

@@ -7,7 +7,9 @@ and ssl.create_default_context before 2.7.9) before importing secureshim.
 """
 from __future__ import absolute_import, division, print_function
 
-from .conftest import run_python
+import pytest
+
+from .conftest import block_imports, run_python
 
 REMOVE = """
 import hashlib, hmac, ssl
@@ -105,7 +107,12 @@ os.urandom = urandom
 """
 
 
-def test_python_level_os_urandom_selects_the_fd_tier_without_warning():
+@pytest.mark.parametrize("ctypes_blocked", [False, True], ids=["ctypes", "no-ctypes"])
+def test_python_level_os_urandom_selects_getrandom_or_fd_without_warning(ctypes_blocked):
+    # getrandom(2) where the kernel has it and ctypes can reach it, else fd.
+    from secureshim import _urandom
+
+    getrandom = not ctypes_blocked and _urandom.getrandom_backend() is not None
     result = run_python(
         PY_URANDOM
         + """
@@ -113,13 +120,14 @@ import warnings
 warnings.simplefilter("error")
 import secureshim
 from secureshim import _urandom
-assert secureshim.backends()["urandom"] == "fd"
-assert secureshim.urandom is _urandom.fd_urandom
 assert len(secureshim.urandom(32)) == 32
-print("ok")
-"""
+tier = secureshim.backends()["urandom"]
+assert _urandom.PRIMITIVE.choose().value is getattr(_urandom, tier + "_urandom")
+print(tier)
+""",
+        prelude=block_imports("ctypes") if ctypes_blocked else "",
     ).check()
-    assert result.out.strip() == "ok"
+    assert result.out.strip() == ("getrandom" if getrandom else "fd")
 
 
 def test_forcing_the_open_per_call_native_urandom_warns():

@@ -1,18 +1,24 @@
-"""urandom: the fd tier's robustness, in subprocesses where state matters."""
+"""urandom: every tier against os.urandom, the fd tier's robustness and the
+getrandom tier's probe, in subprocesses where state matters."""
 from __future__ import absolute_import, division, print_function
 
+import ctypes
+import errno
 import os
 import signal
+import sys
 import threading
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import secureshim
 from secureshim import _urandom
-from secureshim._urandom import fd_urandom
+from secureshim._urandom import fd_urandom, getrandom_urandom
 
-from .conftest import run_python
+from .conftest import block_imports, run_python
 
 posix_only = pytest.mark.skipif(
     not os.path.exists("/dev/urandom"), reason="no /dev/urandom on this platform"
@@ -20,19 +26,49 @@ posix_only = pytest.mark.skipif(
 needs_proc_fd = pytest.mark.skipif(
     not os.path.isdir("/proc/self/fd"), reason="no /proc/self/fd to count descriptors"
 )
+_GETRANDOM = _urandom.getrandom_backend()
+needs_getrandom = pytest.mark.skipif(
+    _GETRANDOM is None, reason="the kernel (or seccomp) refuses getrandom(2) here"
+)
 
 
-@pytest.mark.parametrize("func", [os.urandom, fd_urandom], ids=["native", "fd"])
-@pytest.mark.parametrize("n", [0, 1, 16, 4096, 100000])
+def _syscall_getrandom(n):
+    # The syscall(2) path, used where libc has no getrandom wrapper.
+    backend = _urandom._load_getrandom(use_syscall=True)
+    assert backend is not None and backend.via == "syscall"
+    return backend.read(n) if n else b""
+
+
+TIERS = [
+    pytest.param(os.urandom, id="native"),
+    pytest.param(fd_urandom, id="fd", marks=posix_only),
+    pytest.param(getrandom_urandom, id="getrandom", marks=needs_getrandom),
+    pytest.param(_syscall_getrandom, id="getrandom-syscall", marks=needs_getrandom),
+]
+
+
+@pytest.mark.parametrize("func", TIERS)
+@pytest.mark.parametrize("n", [0, 1, 16, 255, 256, 257, 4096, 100000, 1 << 25])
 def test_returns_n_bytes(func, n):
     data = func(n)
     assert isinstance(data, bytes)
     assert len(data) == n
 
 
-def test_fd_outputs_do_not_repeat():
-    seen = set(fd_urandom(16) for _ in range(2000))
+@pytest.mark.parametrize("func", TIERS[1:])
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(min_value=0, max_value=5000))
+def test_any_length_gives_that_many_bytes(func, n):
+    data = func(n)
+    assert type(data) is bytes and len(data) == n
+
+
+@pytest.mark.parametrize("func", TIERS[1:])
+def test_outputs_do_not_repeat_and_cover_every_byte(func):
+    # A tier that returned an untouched buffer (zeros) or a file would fail.
+    seen = set(func(16) for _ in range(2000))
     assert len(seen) == 2000
+    assert len(set(bytearray(func(65536)))) == 256
 
 
 def _outcome(func, n):
@@ -42,20 +78,124 @@ def _outcome(func, n):
         return type(exc)
 
 
-@pytest.mark.parametrize("n", [-1, 1.5, "3", None, 2 ** 70, True])
-def test_bad_n_raises_like_os_urandom(n):
-    assert _outcome(fd_urandom, n) == _outcome(os.urandom, n)
+@pytest.mark.parametrize("func", TIERS[1:3])
+@pytest.mark.parametrize(
+    "n", [-1, -2 ** 63, -2 ** 63 - 1, -2 ** 70, 1.5, "3", None, b"4", 2 ** 70, True, 2 ** 62, sys.maxsize]
+)
+def test_bad_n_raises_like_os_urandom(func, n):
+    assert _outcome(func, n) == _outcome(os.urandom, n)
+
+
+@needs_getrandom
+def test_getrandom_loop_assembles_short_reads_and_retries_eintr():
+    # What the kernel does for requests over 256 bytes when a signal comes:
+    # a short count, or -1 with EINTR. The loop must fill the whole buffer.
+    script = [(-1, errno.EINTR), (3, 0), (-1, errno.EINTR), (5, 0), (2, 0)]
+    calls = []
+
+    def call(address, size, flags):
+        result, code = script[len(calls)]
+        calls.append((size, flags))
+        if result < 0:
+            ctypes.set_errno(code)
+            return result
+        ctypes.memset(address, 0x41 + len(calls), result)
+        return result
+
+    backend = _urandom._GetRandom(ctypes, call, "test")
+    assert backend.read(10) == b"CCCEEEEEFF"
+    assert calls == [(10, 0), (10, 0), (7, 0), (7, 0), (2, 0)]
+
+
+@needs_getrandom
+def test_getrandom_error_is_raised_as_oserror():
+    def call(address, size, flags):
+        ctypes.set_errno(errno.EFAULT)
+        return -1
+
+    with pytest.raises(OSError) as info:
+        _urandom._GetRandom(ctypes, call, "test").read(4)
+    assert info.value.errno == errno.EFAULT
+
+
+@needs_getrandom
+def test_kernel_refusal_means_no_getrandom_tier(monkeypatch):
+    # A number the kernel does not know answers ENOSYS, as getrandom's own
+    # does before Linux 3.17 (seccomp filters answer EPERM the same way).
+    machine = os.uname()[4]
+    size = ctypes.sizeof(ctypes.c_void_p)
+    monkeypatch.setitem(_urandom._SYS_GETRANDOM, (machine, size), 99999)
+    assert _urandom._load_getrandom(use_syscall=True) is None
+    monkeypatch.delitem(_urandom._SYS_GETRANDOM, (machine, size))
+    assert _urandom._load_getrandom(use_syscall=True) is None
+
+
+def test_import_probes_nothing_and_needs_no_ctypes():
+    # ctypes blocked: importing and using secureshim's urandom (native here)
+    # must not need it, and getrandom must not have been probed.
+    result = run_python(
+        """
+        import os, secureshim
+        from secureshim import _urandom
+        assert len(secureshim.urandom(8)) == 8
+        print("%s %s" % (secureshim.backends()["urandom"], _urandom._getrandom))
+        """,
+        prelude=block_imports("ctypes"),
+    ).check()
+    assert result.out.split()[0] == "native"
+    assert result.out.strip().endswith("[]")
+
+
+@needs_getrandom
+def test_before_2_7_9_getrandom_is_chosen_at_first_use():
+    # Emulated 2.7.8: os.urandom is Python code; the tier is decided by the
+    # probe, at first use (or backends()), not at import.
+    result = run_python(
+        """
+        import os, sys
+        def old_urandom(n):
+            with open("/dev/urandom", "rb") as f:
+                return f.read(n)
+        os.urandom = old_urandom
+        import secureshim
+        from secureshim import _urandom, _detect
+        before = (_detect.CHOSEN.get("urandom"), _urandom._getrandom == [])
+        assert len(secureshim.urandom(32)) == 32
+        print("%s %s %s" % (before, _detect.CHOSEN["urandom"], secureshim.backends()["urandom"]))
+        """
+    ).check()
+    assert result.out.strip() == "(None, True) getrandom getrandom"
+
+
+def test_forcing_getrandom_where_it_cannot_run_fails_at_import():
+    # Without ctypes there is no way to call getrandom(2).
+    result = run_python(
+        "import secureshim",
+        env={"SECURESHIM_FORCE": "urandom=getrandom"},
+        prelude=block_imports("ctypes"),
+    )
+    assert result.returncode != 0
+    assert "ValueError" in result.err and "urandom=getrandom" in result.err
 
 
 def test_public_name_matches_backends():
     tier = secureshim.backends()["urandom"]
     if tier == "fd":
         assert secureshim.urandom is fd_urandom
-    elif _urandom.PRIMITIVE.choose().message:  # native forced over a better fd tier
+    elif tier == "getrandom":
+        assert secureshim.urandom is getrandom_urandom
+    elif _urandom.PRIMITIVE.choose().message:  # native forced over a better tier
         assert secureshim.urandom is _urandom.PRIMITIVE.choose().value
         assert secureshim.urandom is not os.urandom
     else:
         assert secureshim.urandom is os.urandom
+
+
+def _pipe_state(read_end):
+    """A tier state reading a pipe (recording the pipe's own identity, no
+    mark, plain read) so that reads can be short or interrupted."""
+    st = os.fstat(read_end)
+    return _urandom._Descriptor((read_end, st.st_dev, st.st_ino, 0, False))
 
 
 @posix_only
@@ -70,7 +210,7 @@ def test_short_reads_are_assembled():
     thread = threading.Thread(target=writer)
     thread.start()
     try:
-        data = _urandom._read(read_end, 30)
+        data = _pipe_state(read_end).read(30)
     finally:
         thread.join()
         os.close(read_end)
@@ -104,7 +244,7 @@ def test_read_survives_eintr():
     read_end, write_end = os.pipe()
     try:
         fired, data = _read_interrupted(
-            lambda: _urandom._read(read_end, 8), write_end, b"x" * 8
+            lambda: _pipe_state(read_end).read(8), write_end, b"x" * 8
         )
     finally:
         os.close(read_end)
@@ -285,6 +425,7 @@ def test_descriptor_closed_repeatedly_under_threads_never_deadlocks():
         from secureshim import _urandom
         _urandom.fd_urandom(4)
         stop = []
+        errors = []
         done = [0, 0, 0, 0]
         def closer():
             while not stop:
@@ -296,8 +437,8 @@ def test_descriptor_closed_repeatedly_under_threads_never_deadlocks():
             while not stop:
                 try:
                     _urandom.fd_urandom(16)
-                except OSError:
-                    pass  # EBADF when closed between check and read
+                except Exception as exc:
+                    errors.append(exc)  # a closed descriptor is reopened
                 done[i] += 1
         threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
         threads.append(threading.Thread(target=closer))
@@ -316,10 +457,10 @@ def test_descriptor_closed_repeatedly_under_threads_never_deadlocks():
             t.join(5)
         alive = [t for t in threads if t.is_alive()]
         progressed = all(a > b for a, b in zip(after, before))
-        if progressed and not alive:
+        if progressed and not alive and not errors:
             print("ok")
         else:
-            print("stuck %r %r" % (before, after))
+            print("stuck %r %r %r" % (before, after, errors[:3]))
         sys.stdout.flush()
         os._exit(0)
         """
@@ -386,18 +527,17 @@ def test_process_id_check_used_without_register_at_fork():
 @posix_only
 @pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no signal.setitimer")
 def test_fd_urandom_read_survives_eintr():
-    # Point the tier at a pipe (recording the pipe's own identity) so that
-    # its read blocks and a signal can interrupt it.
+    # Point the tier at a pipe so that its read blocks and a signal can
+    # interrupt it.
     read_end, write_end = os.pipe()
-    st = os.fstat(read_end)
-    saved = _urandom._state.opened
-    _urandom._state.opened = (read_end, st.st_dev, st.st_ino)
+    saved = _urandom._state
+    _urandom._state = _pipe_state(read_end)
     try:
         fired, data = _read_interrupted(
             lambda: fd_urandom(8), write_end, b"y" * 8
         )
     finally:
-        _urandom._state.opened = saved
+        _urandom._state = saved
         os.close(read_end)
         os.close(write_end)
     assert fired and data == b"y" * 8

@@ -148,7 +148,8 @@ def _key_usage(leaf):
 LAX_RULES = frozenset(["bc_not_critical", "no_key_usage", "no_aki"])
 
 
-def _certificate(subject, key, issuer_name, issuer_key, days, names=None, lax=()):
+def _certificate(subject, key, issuer_name, issuer_key, days, names=None, lax=(),
+                 usage=ExtendedKeyUsageOID.SERVER_AUTH):
     """Sign ``key``'s certificate, valid from ``days[0]`` to ``days[1]`` days
     from now: a CA's, or with ``names`` a server's (the subjectAltName).
 
@@ -156,7 +157,7 @@ def _certificate(subject, key, issuer_name, issuer_key, days, names=None, lax=()
     VERIFY_X509_STRICT, which wants them. ``lax`` names rules of
     ``LAX_RULES`` to break: basicConstraints not critical, no keyUsage, no
     authorityKeyIdentifier (a certificate that verifies only without
-    strict mode).
+    strict mode). ``usage``: the leaf's extended key usage.
     """
     assert set(lax) <= LAX_RULES, lax
     leaf = names is not None
@@ -182,7 +183,7 @@ def _certificate(subject, key, issuer_name, issuer_key, days, names=None, lax=()
                 x509.SubjectAlternativeName([_general_name(name) for name in names]),
                 critical=False,
             )
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
         )
         if "no_aki" not in lax:
             builder = builder.add_extension(
@@ -217,14 +218,15 @@ class CA(object):
         self.cert_pem = _pem(cert)
         self.cert_path = _write(self.directory, "ca-%x.pem" % cert.serial_number, self.cert_pem)
 
-    def issue(self, names, days=(-1, 30), common_name=None, bits=2048, lax=()):
-        """A server certificate for ``names`` (DNS names or IP literals).
+    def issue(self, names, days=(-1, 30), common_name=None, bits=2048, lax=(), client=False):
+        """A server certificate for ``names`` (DNS names or IP literals), or
+        with ``client`` a client one.
 
         ``days`` is the validity window (start, end) in days from now; the
         common name defaults to the first name; ``lax``: see
         ``_certificate``. Returns a ``Leaf``.
         """
-        return _issue(self.directory, names, days, common_name, bits, self, lax)
+        return _issue(self.directory, names, days, common_name, bits, self, lax, client)
 
 
 def self_signed(directory, names, days=(-1, 30), common_name=None, bits=2048):
@@ -232,14 +234,15 @@ def self_signed(directory, names, days=(-1, 30), common_name=None, bits=2048):
     return _issue(str(directory), names, days, common_name, bits, None)
 
 
-def _issue(directory, names, days, common_name, bits, ca, lax=()):
+def _issue(directory, names, days, common_name, bits, ca, lax=(), client=False):
     key = _leaf_key(bits)
     subject = _name(common_name or names[0])
     if ca is None:
         issuer_name, issuer_key, chain = subject, key, b""
     else:
         issuer_name, issuer_key, chain = ca.name, ca.key, ca.cert_pem
-    cert = _certificate(subject, key, issuer_name, issuer_key, days, names, lax)
+    usage = ExtendedKeyUsageOID.CLIENT_AUTH if client else ExtendedKeyUsageOID.SERVER_AUTH
+    cert = _certificate(subject, key, issuer_name, issuer_key, days, names, lax, usage)
     key_pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.TraditionalOpenSSL,

@@ -125,7 +125,8 @@ def backends():
 
     Tiers: ``native`` (the stdlib's own implementation), ``openssl``
     (libcrypto called directly), ``python`` (secureshim's pure-Python
-    implementation), ``fd`` (secureshim's persistent-descriptor urandom),
+    implementation), ``getrandom`` (getrandom(2) through ctypes), ``fd``
+    (secureshim's persistent-descriptor urandom),
     ``pyopenssl`` and ``legacy`` (TLS contexts over pyOpenSSL or over the
     old ``ssl.wrap_socket``; ``wrap_socket`` uses ``create_default_context``'s).
     Chooses every primitive not used yet.

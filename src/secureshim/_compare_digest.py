@@ -22,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 import hmac
 
 from . import _detect, _tier, _warn
+from ._buffer import simple_buffer
 from ._compat import PY2, exact
 from ._typing import TYPE_CHECKING
 
@@ -41,6 +42,25 @@ def _type_error(a, b):
 # Filled when the python tier is chosen; its first call then warns.
 _first_use = _warn.pending("compare_digest")
 
+def _bytes_of(value, a, b):
+    # type: (Any, Any, Any) -> bytes
+    """``value``'s bytes as CPython's C function reads them: a simple
+    buffer (``PyBUF_SIMPLE``) of at most one dimension; ``a`` first."""
+    if not _rejects_strided():
+        # PyPy's native takes any buffer, strided too: follow it there.
+        try:
+            return memoryview(value).tobytes()
+        except TypeError:
+            raise _type_error(a, b)
+    try:
+        data, ndim = simple_buffer(value)
+    except TypeError:
+        raise _type_error(a, b)
+    if ndim > 1:
+        raise BufferError("Buffer must be single dimension")
+    return data
+
+
 # The two branches differ only in how bytes become an int (2.7 has no
 # int.from_bytes); the whole function is repeated because a helper call
 # would cost a fifth of the 32-byte budget.
@@ -57,10 +77,12 @@ if PY2:
                 unicode.encode(exact(a, unicode), "unicode_internal"),  # noqa: F821
                 unicode.encode(exact(b, unicode), "unicode_internal"),  # noqa: F821
             )
-        try:
-            return memoryview(a).tobytes(), memoryview(b).tobytes()
-        except TypeError:
-            raise _type_error(a, b)
+        return _bytes_of(a, a, b), _bytes_of(b, a, b)
+
+    def _rejects_strided():
+        # type: () -> bool
+        # 2.7's memoryview cannot stride: every simple request is contiguous.
+        return True
 
     def python_compare_digest(a, b):
         # type: (Any, Any) -> bool
@@ -84,17 +106,7 @@ else:
                 raise TypeError(
                     "comparing strings with non-ASCII characters is not supported"
                 )
-        try:
-            va, vb = memoryview(a), memoryview(b)
-        except TypeError:
-            raise _type_error(a, b)
-        # CPython's C function asks for a simple, hence contiguous, buffer;
-        # PyPy's accepts strided ones. Follow this interpreter's native.
-        if not _strided:
-            _strided.append(_native_rejects_strided())
-        if _strided[0] and not (va.c_contiguous and vb.c_contiguous):
-            raise BufferError("memoryview: underlying buffer is not C-contiguous")
-        return va.tobytes(), vb.tobytes()
+        return _bytes_of(a, a, b), _bytes_of(b, a, b)
 
     def _native_rejects_strided():
         # type: () -> bool
@@ -108,6 +120,12 @@ else:
 
     # Asked of the native function at the first non-bytes input, not at import.
     _strided = []  # type: List[bool]
+
+    def _rejects_strided():
+        # type: () -> bool
+        if not _strided:
+            _strided.append(_native_rejects_strided())
+        return _strided[0]
     _from_bytes = int.from_bytes
 
     def python_compare_digest(a, b):

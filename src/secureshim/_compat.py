@@ -19,8 +19,10 @@ PY2 = sys.version_info[0] == 2
 
 if PY2:
     text_type = unicode  # noqa: F821
+    integer_types = (int, long)  # noqa: F821
 else:
     text_type = str
+    integer_types = (int,)
 
 
 def exact(value, base):

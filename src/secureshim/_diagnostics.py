@@ -402,6 +402,11 @@ def urandom_source():
     # type: () -> Dict[str, str]
     """Where secureshim.urandom's bytes come from."""
     tier = _detect.CHOSEN.get("urandom")
+    if tier == "getrandom":
+        return {
+            "source": "secureshim getrandom",
+            "detail": "getrandom(2) called through ctypes, no descriptor",
+        }
     if tier == "fd":
         return {
             "source": "secureshim fd",

@@ -38,7 +38,9 @@ with ``replace_native=True`` on an interpreter whose secureshim tier is
 whatever the tier: secureshim's never calls the module's (on the
 ``legacy`` tier it holds the original, taken before any injection), and
 it is the hardened one. The ``PROTOCOL_TLSv1*`` constants are added one by
-one, each where that name is missing.
+one, each where that name is missing, and only where the stdlib's own
+negotiating context refuses anything below TLS 1.2 (3.10+): they are the
+int ``PROTOCOL_TLS``, which older stdlibs negotiate down to TLS 1.0.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -69,8 +71,9 @@ TARGETS = (
     # Removed in 3.12 (gh-94199).
     ("ssl", "wrap_socket", "wrap_socket", True),
     ("ssl", "RAND_pseudo_bytes", "_ssl_names:RAND_pseudo_bytes", None),
-    # Missing where CPython is built against OpenSSL 4.0 (gh-146207), and
-    # TLSv1_1/_2 on 2.7.0-2.7.8.
+    # Missing where CPython is built against OpenSSL 4.0 (gh-146207);
+    # added only where the stdlib's negotiating context has a TLS 1.2
+    # floor (3.10+), see _ssl_names.
     ("ssl", "PROTOCOL_TLSv1", "_ssl_names:PROTOCOL_TLSv1", None),
     ("ssl", "PROTOCOL_TLSv1_1", "_ssl_names:PROTOCOL_TLSv1_1", None),
     ("ssl", "PROTOCOL_TLSv1_2", "_ssl_names:PROTOCOL_TLSv1_2", None),
@@ -102,7 +105,9 @@ def _source(shim, source):
     private, sep, name = source.rpartition(":")
     if not sep:
         return getattr(shim, name)
-    return getattr(importlib.import_module("." + private, shim.__name__), name)
+    # The private module decides whether this interpreter gets the name
+    # (None: it does not); see _ssl_names.for_stdlib.
+    return importlib.import_module("." + private, shim.__name__).for_stdlib(name)
 
 
 def _module(name):

@@ -111,7 +111,8 @@ class Choice(object):
         # type: (str, Optional[Tier], List[str], bool, Any, Optional[str]) -> None
         self.primitive = primitive
         self.tier = tier
-        #: Names of the tiers that can run here, best first.
+        #: Names of the tiers found to run here, best first, probed only
+        #: as far as the choice needed.
         self.available = available
         #: The tier was named by SECURESHIM_FORCE.
         self.forced = forced
@@ -218,8 +219,16 @@ class Primitive(object):
     def _decide(self):
         # type: () -> Choice
         ordered = self._order() if self._order is not None else self.tiers
-        available = [tier.name for tier in ordered if tier.probe()]
         forced = _detect.FORCED.get(self.name)
+        # Probed best first, and only as far as the choice needs: a probe
+        # may cost (urandom's getrandom imports ctypes and asks the kernel),
+        # so tiers below the one chosen are never probed.
+        available = []  # type: List[str]
+        for tier in ordered:
+            if available and (forced is None or forced in available):
+                break
+            if tier.probe():
+                available.append(tier.name)
         if forced is not None and forced not in available:
             error = ValueError(
                 "%s: %s=%s cannot run on this interpreter; tiers available "

@@ -6,14 +6,17 @@ Every warning has one key: the primitive's name for its tier's warning, and
 warnings by its name. The code of a tier tests its key's :func:`pending`
 list, which stays empty until the tier is chosen and degraded and
 :func:`arm` fills it; the hot path only tests whether the list is
-non-empty. ``list.pop`` is atomic, so exactly one caller fires the warning
-even under threads.
+non-empty. Taking the warning out of the list, and arming, happen under one
+lock, so exactly one caller fires it under threads without relying on the
+GIL (or on free-threaded CPython's per-list locks); docs/threading.md.
 
 Every text has one shape, built by :func:`message`: ``"<primitive>:
 <subject> because <reason>; <weakness>. Fix: <fix>."``.
 """
 from __future__ import absolute_import, division, print_function
 
+import os
+import threading
 import warnings
 
 from ._typing import TYPE_CHECKING
@@ -27,6 +30,23 @@ if TYPE_CHECKING:  # pragma: no cover
 _pending = {}  # type: Dict[str, Pending]
 # key -> (text, category, reported) of an armed warning.
 _armed = {}  # type: Dict[str, Tuple[str, Type[Warning], bool]]
+# Held only while arming or firing: the hot path's test of an empty list
+# never takes it.
+_lock = threading.Lock()
+
+
+def _new_lock_in_child():
+    # type: () -> None
+    # A fork while another thread held the lock leaves the child's copy held
+    # by a thread that does not exist there.
+    global _lock
+    _lock = threading.Lock()
+
+
+# os.register_at_fork: 3.7+ (bpo-16500); before, the window is the few
+# bytecodes of arm/fire.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_lock_in_child)
 
 
 def message(primitive, subject, fix, reason=None, weakness=None):
@@ -42,7 +62,17 @@ def message(primitive, subject, fix, reason=None, weakness=None):
 def pending(key):
     # type: (str) -> Pending
     """The list that holds ``key``'s warning while it is due."""
-    return _pending.setdefault(key, [])
+    with _lock:
+        return _pending.setdefault(key, [])
+
+
+def _arm_locked(key, text, category, reported):
+    # type: (str, str, Type[Warning], bool) -> Pending
+    _armed[key] = (text, category, reported)
+    due = _pending.setdefault(key, [])
+    del due[:]
+    due.append((text, category))
+    return due
 
 
 def arm(key, text, category, reported=True):
@@ -53,20 +83,19 @@ def arm(key, text, category, reported=True):
     (wrap_socket's CERT_NONE), not about its tier, which the report leaves
     out of the primitive's findings.
     """
-    _armed[key] = (text, category, reported)
-    due = pending(key)
-    del due[:]
-    due.append((text, category))
-    return due
+    with _lock:
+        return _arm_locked(key, text, category, reported)
 
 
 def armed(key, text, category):
     # type: (str, str, Type[Warning]) -> Pending
     """The pending list of ``key``, arming it on first request (for
-    warnings whose key is only known at call time)."""
-    if key in _armed:
-        return pending(key)
-    return arm(key, text, category)
+    warnings whose key is only known at call time). Threads racing the
+    first request share one list, so the warning fires once."""
+    with _lock:
+        if key in _armed:
+            return _pending.setdefault(key, [])
+        return _arm_locked(key, text, category, True)
 
 
 def armed_messages(primitive):
@@ -85,17 +114,18 @@ def fire(due, stacklevel=2):
 
     ``stacklevel`` counts from the caller of ``fire``.
     """
-    try:
+    with _lock:
+        if not due:
+            return
         text, category = due.pop()
-    except IndexError:
-        return
     warnings.warn(text, category, stacklevel=stacklevel + 1)
 
 
 def rearm():
     # type: () -> None
     """Make every armed warning due again (for tests)."""
-    for key, (text, category, _) in _armed.items():
-        due = pending(key)
-        del due[:]
-        due.append((text, category))
+    with _lock:
+        for key, (text, category, _) in _armed.items():
+            due = _pending.setdefault(key, [])
+            del due[:]
+            due.append((text, category))

@@ -5,7 +5,7 @@ CPython removed ``ssl.wrap_socket`` in 3.12 (gh-94199) because it is
 still negotiates whatever ``ssl_version`` allows. Legacy code (paho-mqtt
 1.x, graypy 2.1, ...) still calls it, usually followed by
 ``ssl.match_hostname``. secureshim's ``wrap_socket`` takes 3.11's
-signature and raises 3.11's ValueErrors, but builds its context like
+signature and raises 3.11's exception types, but builds its context like
 ``create_default_context``'s:
 
 * TLS 1.2 minimum whatever ``ssl_version`` says: ``PROTOCOL_TLS`` and
@@ -14,14 +14,23 @@ signature and raises 3.11's ValueErrors, but builds its context like
   ``inject_into_stdlib`` restores) pin the minimum to that version or
   TLS 1.2, whichever is newer, with no maximum; no compression; security
   level 2 where OpenSSL has levels; ``ciphers`` never re-enables
-  unauthenticated or unencrypted suites;
-* ``cert_reqs=CERT_REQUIRED`` (or ``CERT_OPTIONAL``) verifies the chain
-  against ``ca_certs``, or, where it is None, against the trust store
-  ``create_default_context`` uses (3.11 loaded nothing and failed every
-  handshake);
+  unauthenticated or unencrypted suites, nor lowers the security level
+  (``@SECLEVEL=2`` follows the caller's string);
+* on a client socket, ``cert_reqs=CERT_REQUIRED`` (or ``CERT_OPTIONAL``)
+  verifies the chain against ``ca_certs``, or, where it is None, against
+  the trust store ``create_default_context`` uses (3.11 loaded nothing and
+  failed every handshake). A server socket trusts only ``ca_certs``, as
+  3.11's did: with none, every client certificate is refused (the system
+  store would accept anyone holding any publicly issued certificate);
 * ``cert_reqs=CERT_NONE``, the old default, does what the caller asked
   and issues :class:`~secureshim.UnverifiedContextWarning` once, at the
-  first such client socket.
+  first such client socket wrapped.
+
+On the ``legacy`` tier where ``SSLSocket.version()`` is missing (2.7.0-2.7.8)
+the negotiated version cannot be checked, so there the TLS 1.2 minimum is
+what OpenSSL was asked for, not a guarantee (README, "What legacy cannot
+do"). Bad arguments raise 3.11's exception types on every tier: they are
+checked here, before the tier's context sees them.
 
 Like the stdlib's, it checks no host name and sends no SNI: it has no
 ``server_hostname`` parameter, and the peer address is no name to send.
@@ -33,9 +42,13 @@ already be connected there.
 """
 from __future__ import absolute_import, division, print_function
 
+import io
+import operator
+import socket
 import ssl
 
 from . import _detect, _ssl_names, _tier, _tls, _tls_base, _trust, _warn
+from ._compat import PY2
 from ._typing import TYPE_CHECKING
 from .exceptions import DegradedSecurityWarning, UnverifiedContextWarning
 
@@ -52,6 +65,15 @@ _HAS_TLS_CLIENT = hasattr(ssl, "PROTOCOL_TLS_CLIENT")
 # (aNULL) makes CERT_REQUIRED verify nothing, one without encryption
 # (eNULL) sends plain text.
 _NO_UNAUTHENTICATED = ":!aNULL:!eNULL"
+# And "@SECLEVEL=0" in it would accept 1024-bit RSA and SHA-1 signatures:
+# the last @SECLEVEL wins, so level 2 goes at the end, where the tier's
+# OpenSSL has security levels (1.1.0+; older OpenSSL and LibreSSL reject
+# the keyword).
+_SECLEVEL_2 = ":@SECLEVEL=2"
+_C_INT = (-(2 ** 31), 2 ** 31 - 1)
+# The text type the stdlib's set_ciphers takes: str on Python 3; str or
+# unicode on 2.7, which also reports an embedded NUL as TypeError.
+_CIPHER_TYPES = (bytes, type(u"")) if PY2 else (str,)  # type: Tuple[type, ...]
 
 # A warning about the caller's choice, not about the tier: armed from the
 # start and left out of the report's findings (reported=False).
@@ -122,7 +144,10 @@ def _compat_context(context_class):
     def new_context(protocol, server_side):
         # type: (Any, bool) -> Any
         if not _negotiating(protocol):
-            return context_class(protocol)  # raises for all but TLS_CLIENT/_SERVER
+            if protocol not in (_tls_base.PROTOCOL_TLS_CLIENT, _tls_base.PROTOCOL_TLS_SERVER):
+                # 3.11's SSLContext's words for a protocol it lacks.
+                raise ValueError("invalid or unsupported protocol version %d" % protocol)
+            return context_class(protocol)
         context = context_class(
             _tls_base.PROTOCOL_TLS_SERVER if server_side else _tls_base.PROTOCOL_TLS_CLIENT
         )
@@ -134,11 +159,43 @@ def _compat_context(context_class):
     return new_context
 
 
-def make_wrap_socket(new_context, native, first_use=None):
-    # type: (Callable[[Any, bool], Any], bool, Optional[_warn.Pending]) -> Callable[..., Any]
+def _c_int(value):
+    # type: (Any) -> int
+    """The stdlib's "i" argument conversion: TypeError for a non-integer,
+    OverflowError outside a C int."""
+    number = operator.index(value)
+    if not _C_INT[0] <= number <= _C_INT[1]:
+        raise OverflowError("Python int too large to convert to C int")
+    return number
+
+
+def _readable_path(what, path):
+    # type: (str, Any) -> None
+    """The stdlib's errors for a bad certificate path: TypeError for a
+    non-path, the OS's error (FileNotFoundError, IOError on 2.7) for a
+    file that cannot be opened, before a compatibility tier reports either
+    as its own SSLError or ValueError."""
+    if not (isinstance(path, (bytes, type(u""))) or hasattr(path, "__fspath__")):  # 3.6+
+        raise TypeError("%s should be a valid filesystem path" % what)
+    io.open(path, "rb").close()
+
+
+def _check_ciphers(ciphers):
+    # type: (Any) -> None
+    if not isinstance(ciphers, _CIPHER_TYPES):
+        raise TypeError("set_ciphers() argument must be str, not %s" % type(ciphers).__name__)
+    text = ciphers  # type: Any
+    if (b"\0" if isinstance(text, bytes) else u"\0") in text:
+        raise (TypeError if PY2 else ValueError)("embedded null character")
+
+
+def make_wrap_socket(new_context, native, first_use=None, seclevels=False):
+    # type: (Callable[[Any, bool], Any], bool, Optional[_warn.Pending], bool) -> Callable[..., Any]
     """``wrap_socket`` over the contexts ``new_context(protocol,
     server_side)`` makes (hardened, with PROTOCOL_TLS's defaults);
-    ``first_use`` is the tier's pending warning, if it has one."""
+    ``first_use`` is the tier's pending warning, if it has one;
+    ``seclevels``: the tier's OpenSSL understands ``@SECLEVEL``."""
+    cipher_suffix = _NO_UNAUTHENTICATED + (_SECLEVEL_2 if seclevels else "")
 
     def wrap_socket(sock, keyfile=None, certfile=None, server_side=False,
                     cert_reqs=CERT_NONE, ssl_version=PROTOCOL_TLS, ca_certs=None,
@@ -147,35 +204,53 @@ def make_wrap_socket(new_context, native, first_use=None):
         # type: (Any, Any, Any, bool, Any, Any, Any, bool, bool, Any) -> Any
         if first_use:
             _warn.fire(first_use)
-        # 3.11's checks, in 3.11's order, so the same call fails the same way.
+        # 3.11's checks, in 3.11's order, so the same call fails the same
+        # way; the types are checked here, so every tier raises 3.11's.
         if server_side and not certfile:
             raise ValueError("certfile must be specified for server-side operations")
         if keyfile and not certfile:
             raise ValueError("certfile must be specified")
+        if ssl_version is not None:
+            _c_int(ssl_version)
         context = new_context(ssl_version, bool(server_side))
+        _c_int(cert_reqs)
         context.verify_mode = cert_reqs
         if ca_certs:
+            _readable_path("cafile", ca_certs)
             context.load_verify_locations(ca_certs)
-        elif context.verify_mode != CERT_NONE:
-            # Where 3.11 loaded nothing: create_default_context's trust store.
-            purpose = _tls_base.Purpose.CLIENT_AUTH if server_side else (
-                _tls_base.Purpose.SERVER_AUTH)
-            context.load_default_certs(purpose)
-            if native and not server_side:
+        elif context.verify_mode != CERT_NONE and not server_side:
+            # Where 3.11 loaded nothing: create_default_context's trust
+            # store. Never for a server socket, which would then accept
+            # any client holding any publicly issued certificate.
+            context.load_default_certs(_tls_base.Purpose.SERVER_AUTH)
+            if native:
                 _trust.ensure_native_store(context)
         if certfile:
+            _readable_path("certfile", certfile)
+            if keyfile is not None:
+                _readable_path("keyfile", keyfile)
             context.load_cert_chain(certfile, keyfile)
         if ciphers:
+            _check_ciphers(ciphers)
             context.set_ciphers(ciphers)  # the stdlib's errors for bad input
-            context.set_ciphers(ciphers + _NO_UNAUTHENTICATED)
-        if not server_side and context.verify_mode == CERT_NONE and _unverified_first_use:
-            _warn.fire(_unverified_first_use)
-        return context.wrap_socket(
+            context.set_ciphers(ciphers + cipher_suffix)
+        # 3.11's SSLSocket refuses a datagram socket with this error; the
+        # pyopenssl tier would fail later with an OSError of its own.
+        getsockopt = getattr(sock, "getsockopt", None)
+        if getsockopt is not None and (
+                getsockopt(socket.SOL_SOCKET, socket.SO_TYPE) != socket.SOCK_STREAM):
+            raise NotImplementedError("only stream sockets are supported")
+        wrapped = context.wrap_socket(
             sock,
             server_side=server_side,
             do_handshake_on_connect=do_handshake_on_connect,
             suppress_ragged_eofs=suppress_ragged_eofs,
         )
+        # After the wrap: a call that fails (a UDP socket, not a socket)
+        # made no unverified connection and must not use up the warning.
+        if not server_side and context.verify_mode == CERT_NONE and _unverified_first_use:
+            _warn.fire(_unverified_first_use)
+        return wrapped
 
     wrap_socket.__doc__ = _DOC
     if hasattr(wrap_socket, "__qualname__"):  # 3.3+
@@ -188,14 +263,19 @@ _DOC = """Wrap ``sock`` in TLS, as ``ssl.wrap_socket`` did (removed in 3.12).
     CPython 3.11's signature and argument checks on a hardened context:
     TLS 1.2 at least whatever ``ssl_version`` says (a ``PROTOCOL_TLSv1*``
     constant pins the minimum to that version or TLS 1.2, whichever is
-    newer), no compression, OpenSSL's secure defaults.
+    newer), no compression, security level 2 after any ``ciphers``.
     ``cert_reqs=CERT_REQUIRED`` verifies the chain against ``ca_certs``,
-    or where it is None against ``create_default_context``'s trust store.
+    or where it is None, on a client socket only, against
+    ``create_default_context``'s trust store (a server socket without
+    ``ca_certs`` trusts no client certificate, as on 3.11).
     ``CERT_NONE`` (the default) verifies nothing and warns once
     (:class:`UnverifiedContextWarning`). No host name is checked and no SNI
     is sent: call ``match_hostname(sock.getpeercert(), hostname)`` next.
+    Bad arguments raise 3.11's exception types on every tier.
     The tier is ``secureshim.backends()["wrap_socket"]``; on ``pyopenssl``
-    and ``legacy`` the socket must be connected first.
+    and ``legacy`` the socket must be connected first. On ``legacy`` where
+    ``SSLSocket.version()`` is missing (2.7.0-2.7.8) the negotiated version
+    cannot be checked: TLS 1.2 is asked for, not guaranteed.
     """
 
 
@@ -205,11 +285,15 @@ def tier_wrap_socket(tier, first_use=None):
     that tier cannot run (no SSLContext, pyOpenSSL or ssl.wrap_socket)."""
     if tier == "native":
         ssl.SSLContext  # noqa: B018 - AttributeError before 2.7.9
-        return make_wrap_socket(_native_context, True, first_use)
+        seclevels = _tls_base.has_security_levels(
+            getattr(ssl, "OPENSSL_VERSION_INFO", None), getattr(ssl, "OPENSSL_VERSION", None))
+        return make_wrap_socket(_native_context, True, first_use, seclevels)
     if tier in ("pyopenssl", "legacy"):
         # The TLS tier's module; ImportError/AttributeError where it cannot run.
         module = _tls.PRIMITIVE.tier(tier).bind()
-        return make_wrap_socket(_compat_context(module.SSLContext), False, first_use)
+        # Each module's cipher string names a level where its OpenSSL has them.
+        return make_wrap_socket(_compat_context(module.SSLContext), False, first_use,
+                                "@SECLEVEL" in module.CIPHERS)
     raise ValueError("unknown wrap_socket tier %r" % (tier,))
 
 
