@@ -240,7 +240,7 @@ TABLE = [
         "The value checked is the buffer's, never what a subclass claims (issue #11).",
     ),
     Deviation(
-        "urandom", ("fd",),
+        "urandom", ("fd", "getrandom"),
         "CPython 2.7",
         PY2,
         "n an object with __index__ that is not an int",

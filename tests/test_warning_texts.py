@@ -53,8 +53,14 @@ PBKDF2 = (
 URANDOM_FD = (
     "DegradedSecurityWarning",
     "urandom: the fd tier is in use because SECURESHIM_FORCE selects it; it "
-    "reads /dev/urandom, which unlike os.urandom here does not wait for the "
-    "kernel's pool to be initialised early in boot (getrandom). " + FORCED_TAIL,
+    "reads /dev/urandom, which unlike getrandom(2) does not wait for the "
+    "kernel's pool to be initialised early in boot. " + FORCED_TAIL,
+)
+URANDOM_GETRANDOM = (
+    "DegradedSecurityWarning",
+    "urandom: the getrandom tier is in use because SECURESHIM_FORCE selects "
+    "it; it calls getrandom(2) through ctypes, several times slower than "
+    "os.urandom's C code here. " + FORCED_TAIL,
 )
 PYOPENSSL = (
     "DegradedSecurityWarning",
@@ -118,6 +124,20 @@ def test_forced_fd_urandom():
     from secureshim import _detect
 
     expected = [URANDOM_FD] if _detect.URANDOM_IS_C else []
+    assert warnings == expected
+    assert report == [text for _, text in expected]
+
+
+def test_forced_getrandom_urandom():
+    from secureshim import _urandom
+
+    if _urandom.getrandom_backend() is None:
+        pytest.skip("getrandom(2) cannot be called here (kernel or ctypes)")
+    warnings, report = _collect("urandom=getrandom")
+    # Weaker only where os.urandom is C code (2.7.9+, 3.4+).
+    from secureshim import _detect
+
+    expected = [URANDOM_GETRANDOM] if _detect.URANDOM_IS_C else []
     assert warnings == expected
     assert report == [text for _, text in expected]
 

@@ -754,7 +754,7 @@ SSLContext = PyOpenSSLContext
 _first_use = _warn.pending("create_default_context")
 
 
-def create_default_context(purpose=None, cafile=None, capath=None, cadata=None):
+def create_default_context(purpose=_tls_base.Purpose.SERVER_AUTH, cafile=None, capath=None, cadata=None):
     # type: (Any, Any, Any, Any) -> PyOpenSSLContext
     """The pyopenssl tier's create_default_context, warning at first use."""
     while _tls.deferred_warnings:

@@ -84,6 +84,7 @@ import sys
 import threading
 
 from . import _detect, _tier, _warn
+from ._compat import integer_types
 from ._typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -119,11 +120,21 @@ _CHUNK = 1 << 30
 _MAX_BYTES = sys.maxsize - 64
 
 
+def _index(n):
+    # type: (Any) -> int
+    # An int (on 2.7, long) subclass is read as its value, as C reads it,
+    # whatever its own __index__ or __int__ claims.
+    for base in integer_types:
+        if isinstance(n, base):
+            return base.__index__(n)  # type: ignore[no-any-return]
+    return operator.index(n)
+
+
 def _check_n(n):
     # type: (Any) -> int
     """``n`` as an int, with os.urandom's exception types for bad values."""
     if type(n) is not int:
-        n = operator.index(n)
+        n = _index(n)
     if n < 0:
         if n < -sys.maxsize - 1:  # what does not fit a C ssize_t overflows
             raise OverflowError("Python int too large to convert to C ssize_t")
