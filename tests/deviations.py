@@ -20,6 +20,7 @@ from __future__ import absolute_import, division, print_function
 import collections
 import hashlib
 import sys
+import warnings
 
 from .fuzz_values import IndexOnly, is_instance
 
@@ -74,6 +75,48 @@ def _stdlib_misreads_der():
     return False
 
 
+def _stdlib_pbkdf2(*args):
+    """What the stdlib's C pbkdf2_hmac does with these arguments: "ok", the
+    exception class's name, or None where there is no C function."""
+    if PBKDF2_FALLBACK or not hasattr(hashlib, "pbkdf2_hmac"):
+        return None
+    try:
+        with warnings.catch_warnings():
+            # 3.8 and 3.9 warn on a float dklen; the probe wants the outcome.
+            warnings.simplefilter("ignore")
+            hashlib.pbkdf2_hmac(*args)
+    except (TypeError, ValueError) as exc:
+        return "TypeError" if isinstance(exc, TypeError) else "ValueError"
+    return "ok"
+
+
+def _names_only_hashlib_knows():
+    """Names hashlib.new takes that the stdlib's C pbkdf2_hmac does not find:
+    3.7 and 3.8 look names up in OpenSSL only, so CPython's own sha3_*,
+    shake_*, blake2b/s (and 3.8's sha512_224/_256) are refused there; 3.9+
+    maps them (bpo-38153). Empty where the C function finds every name."""
+    names = set()
+    for name in getattr(hashlib, "algorithms_available", ()):
+        try:
+            hashlib.new(name)
+        except ValueError:
+            continue
+        if _stdlib_pbkdf2(name, b"p", b"s", 1) == "ValueError":
+            names.add(name)
+    # 3.9+'s C function finds SHAKE too and fails only after the checks.
+    if not any(name.startswith("sha3_") for name in names):
+        return frozenset()
+    return frozenset(names)
+
+
+NAMES_ONLY_HASHLIB_KNOWS = _names_only_hashlib_knows()
+# 3.7's pbkdf2_hmac converts iterations and dklen with __int__ ("l" format,
+# PyLong_AsLong); 3.8+ use __index__ (bpo-36048).
+INDEX_REFUSED = _stdlib_pbkdf2("sha256", b"", b"", IndexOnly(1)) == "TypeError"
+# 3.7-3.9's C function truncates a float dklen (3.10+: TypeError, bpo-37999).
+FLOAT_DKLEN_TAKEN = _stdlib_pbkdf2("sha256", b"", b"", 1, 1.0) == "ok"
+
+
 NUL_PATH_ERROR = _stdlib_nul_path_error()
 ANY_ERROR = ("TypeError", "ValueError", "OverflowError", "BufferError", "UnicodeEncodeError",
              "UnsupportedDigestmodError", "AttributeError")
@@ -125,6 +168,15 @@ def _text_password(call):
 
 def _str_password(call):
     return not PY2 and any(isinstance(_arg(call, name), str) for name in ("password", "salt"))
+
+
+def _name_only_hashlib_knows(call):
+    name = _arg(call, "hash_name")
+    return isinstance(name, str) and str.__str__(name) in NAMES_ONLY_HASHLIB_KNOWS
+
+
+def _index_only_count(call):
+    return any(isinstance(_arg(call, name), IndexOnly) for name in ("iterations", "dklen"))
 
 
 def _nul_path(call):
@@ -238,6 +290,42 @@ TABLE = [
         "a key derived from what the overridden methods return", ("ok",) + ANY_ERROR,
         "the key of the bytes the buffer holds, as the C function reads them", ("ok*",) + ANY_ERROR,
         "The value checked is the buffer's, never what a subclass claims (issue #11).",
+    ),
+    Deviation(
+        "pbkdf2_hmac", ("openssl", "python"),
+        "CPython 3.7 and 3.8 (their C function looks names up in OpenSSL only; 3.9+ maps "
+        "Python's spellings, bpo-38153)",
+        bool(NAMES_ONLY_HASHLIB_KNOWS),
+        "hash_name a name hashlib.new takes from CPython's own modules and OpenSSL spells "
+        "otherwise (`sha3_*`, `shake_*`, `blake2b`, `blake2s`; on 3.8 `sha512_224`, `sha512_256`)",
+        _name_only_hashlib_knows,
+        "ValueError (\"unsupported hash type\"), once the arguments are converted", "ValueError",
+        "what 3.9+'s C function does: the key (SHAKE: ValueError), or the value checks' "
+        "error (OverflowError for iterations >= 2**31...)",
+        ("ok", "ValueError", "OverflowError", "TypeError"),
+        "Both tiers take every name hashlib.new takes, as 3.9+ does; one name set per interpreter.",
+    ),
+    Deviation(
+        "pbkdf2_hmac", ("openssl", "python"),
+        "CPython 3.7-3.9 (their C function truncates a float dklen; 3.10+ refuses it, bpo-37999)",
+        FLOAT_DKLEN_TAKEN,
+        "dklen a float",
+        lambda call: _float(call, "dklen"),
+        "a key of the truncated length, or its ValueError/OverflowError (a DeprecationWarning "
+        "on 3.8 and 3.9)", ("ok", "ValueError", "OverflowError"),
+        "TypeError (dklen must be an integer)", "TypeError",
+        "3.10+'s C function converts dklen with __index__.",
+    ),
+    Deviation(
+        "pbkdf2_hmac", ("openssl", "python"),
+        "CPython 3.7 (iterations and dklen go through __int__; 3.8+ use __index__, bpo-36048)",
+        INDEX_REFUSED,
+        "iterations or dklen an object with __index__ that is not an int",
+        _index_only_count,
+        "TypeError (\"an integer is required\")", "TypeError",
+        "what 3.10+ does with the value: the key, or its ValueError/OverflowError, or the "
+        "error of another argument", ("ok", "ValueError", "OverflowError", "TypeError"),
+        "3.10+'s C function converts integers with __index__, as every version since 3.8.",
     ),
     Deviation(
         "urandom", ("fd", "getrandom"),

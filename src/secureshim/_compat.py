@@ -6,6 +6,7 @@ not library features that distributions backport.
 """
 from __future__ import absolute_import, division, print_function
 
+import operator
 import sys
 
 from ._typing import TYPE_CHECKING
@@ -38,3 +39,18 @@ def exact(value, base):
     if type(value) is base:
         return value
     return base.__getitem__(value, slice(None))
+
+
+def index(value):
+    # type: (Any) -> int
+    """``value`` as an exact int, as C's integer conversions read it.
+
+    An int (on 2.7, long) subclass is its value, whatever its own
+    ``__index__`` or ``__int__`` claims (``operator.index`` returns such an
+    object itself before 3.10, bpo-40792); anything else goes through
+    ``operator.index``.
+    """
+    for base in integer_types:
+        if isinstance(value, base):
+            return base.__index__(value)  # type: ignore[no-any-return]
+    return operator.index(value)

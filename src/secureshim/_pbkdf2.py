@@ -38,7 +38,6 @@ one on every interpreter.
 from __future__ import absolute_import, division, print_function
 
 import hashlib
-import operator
 import os
 import struct
 import sys
@@ -48,7 +47,7 @@ from itertools import repeat
 
 from . import _detect, _tier, _warn
 from ._buffer import PEP688, simple_buffer
-from ._compat import PY2, exact
+from ._compat import PY2, exact, index
 from ._typing import TYPE_CHECKING
 from .exceptions import DegradedSecurityWarning
 
@@ -170,7 +169,7 @@ def _buffer(value):
 
 def _c_long(value):
     # type: (Any) -> int
-    number = operator.index(value)  # type: int
+    number = index(value)
     if not _LONG_MIN <= number <= _LONG_MAX:
         raise OverflowError("Python int too large to convert to C long")
     return number

@@ -77,14 +77,13 @@ There is never a userspace generator to fall back to.
 from __future__ import absolute_import, division, print_function
 
 import errno
-import operator
 import os
 import stat
 import sys
 import threading
 
 from . import _detect, _tier, _warn
-from ._compat import integer_types
+from ._compat import index
 from ._typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -120,21 +119,11 @@ _CHUNK = 1 << 30
 _MAX_BYTES = sys.maxsize - 64
 
 
-def _index(n):
-    # type: (Any) -> int
-    # An int (on 2.7, long) subclass is read as its value, as C reads it,
-    # whatever its own __index__ or __int__ claims.
-    for base in integer_types:
-        if isinstance(n, base):
-            return base.__index__(n)  # type: ignore[no-any-return]
-    return operator.index(n)
-
-
 def _check_n(n):
     # type: (Any) -> int
     """``n`` as an int, with os.urandom's exception types for bad values."""
     if type(n) is not int:
-        n = _index(n)
+        n = index(n)
     if n < 0:
         if n < -sys.maxsize - 1:  # what does not fit a C ssize_t overflows
             raise OverflowError("Python int too large to convert to C ssize_t")
