@@ -41,7 +41,7 @@ def exact(value, base):
     return base.__getitem__(value, slice(None))
 
 
-def index(value):
+def exact_index(value):
     # type: (Any) -> int
     """``value`` as an exact int, as C's integer conversions read it.
 
@@ -52,5 +52,5 @@ def index(value):
     """
     for base in integer_types:
         if isinstance(value, base):
-            return base.__index__(value)  # type: ignore[no-any-return]
+            return base.__index__(value)
     return operator.index(value)

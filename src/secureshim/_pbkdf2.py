@@ -47,7 +47,7 @@ from itertools import repeat
 
 from . import _detect, _tier, _warn
 from ._buffer import PEP688, simple_buffer
-from ._compat import PY2, exact, index
+from ._compat import PY2, exact, exact_index
 from ._typing import TYPE_CHECKING
 from .exceptions import DegradedSecurityWarning
 
@@ -169,7 +169,7 @@ def _buffer(value):
 
 def _c_long(value):
     # type: (Any) -> int
-    number = index(value)
+    number = exact_index(value)
     if not _LONG_MIN <= number <= _LONG_MAX:
         raise OverflowError("Python int too large to convert to C long")
     return number

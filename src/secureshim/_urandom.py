@@ -83,7 +83,7 @@ import sys
 import threading
 
 from . import _detect, _tier, _warn
-from ._compat import index
+from ._compat import exact_index
 from ._typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -123,7 +123,7 @@ def _check_n(n):
     # type: (Any) -> int
     """``n`` as an int, with os.urandom's exception types for bad values."""
     if type(n) is not int:
-        n = index(n)
+        n = exact_index(n)
     if n < 0:
         if n < -sys.maxsize - 1:  # what does not fit a C ssize_t overflows
             raise OverflowError("Python int too large to convert to C ssize_t")
