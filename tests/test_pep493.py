@@ -14,8 +14,8 @@ import secureshim
 from secureshim import _pep493
 
 from . import tls_helpers
-from .test_tls import REFUSALS, attempt
 from .tls_helpers import HOSTNAME
+from .tls_tiers import REFUSALS, attempt
 
 # ssl._https_verify_certificates: 2.7.12+; there the switch is the stdlib's.
 NATIVE_SWITCH = hasattr(ssl, "_https_verify_certificates")

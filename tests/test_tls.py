@@ -18,40 +18,21 @@ import warnings
 
 import pytest
 
-import secureshim
 from secureshim import _tls, _tls_base
 
 from . import tls_helpers
 from .conftest import run_python
-from .tls_helpers import BAD, HOSTNAME, SCENARIOS, client_hostname, connect
-
-try:
-    from secureshim import _tls_pyopenssl
-except ImportError:  # pyOpenSSL is not installed
-    _tls_pyopenssl = None  # type: ignore[assignment]
-try:
-    from secureshim import _tls_legacy
-except AttributeError:  # ssl.wrap_socket is gone (3.12+)
-    _tls_legacy = None  # type: ignore[assignment]
-
-needs_pyopenssl = pytest.mark.skipif(
-    _tls_pyopenssl is None, reason="pyOpenSSL is not installed for this interpreter"
+from .tls_helpers import BAD, HOSTNAME, SCENARIOS, client_hostname
+from .tls_tiers import (
+    REFUSALS,
+    TIER_FACTORIES,
+    TIER_PARAMS,
+    _tls_legacy,
+    _tls_pyopenssl,
+    attempt,
+    needs_legacy,
+    needs_pyopenssl,
 )
-needs_legacy = pytest.mark.skipif(
-    _tls_legacy is None, reason="ssl.wrap_socket was removed in Python 3.12"
-)
-
-TIER_FACTORIES = {"native": _tls.native_create_default_context}
-if _tls_pyopenssl is not None:
-    TIER_FACTORIES["pyopenssl"] = _tls_pyopenssl.pyopenssl_create_default_context
-if _tls_legacy is not None:
-    TIER_FACTORIES["legacy"] = _tls_legacy.legacy_create_default_context
-
-TIER_PARAMS = [
-    pytest.param("native"),
-    pytest.param("pyopenssl", marks=needs_pyopenssl),
-    pytest.param("legacy", marks=needs_legacy),
-]
 
 # --- what the legacy tier can and cannot refuse -------------------------------
 
@@ -94,11 +75,6 @@ def refuses(tier, scenario):
     return True
 
 
-REFUSALS = (ssl.SSLError, secureshim.CertificateError) + (
-    (ssl.CertificateError,) if hasattr(ssl, "CertificateError") else ()
-)
-
-
 # --- fixtures -------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -120,16 +96,6 @@ def servers(pki):
 def make(tier, pki, **kwargs):
     kwargs.setdefault("cafile", pki.ca_file)
     return TIER_FACTORIES[tier](**kwargs)
-
-
-def attempt(context, server, hostname):
-    """Connect; return (outcome, server record)."""
-    server.drain()
-    try:
-        outcome = connect(context, server.port, hostname)
-    except REFUSALS as exc:
-        outcome = exc
-    return outcome, server.next_record()
 
 
 # --- the matrix -------------------------------------------------------------------

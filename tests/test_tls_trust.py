@@ -12,8 +12,8 @@ from secureshim import _trust
 
 from . import tls_helpers
 from .conftest import block_imports, run_python
-from .test_tls import REFUSALS, TIER_FACTORIES, TIER_PARAMS, attempt, needs_legacy
 from .tls_helpers import HOSTNAME
+from .tls_tiers import REFUSALS, TIER_FACTORIES, TIER_PARAMS, attempt, needs_legacy
 
 
 @pytest.fixture(scope="module")

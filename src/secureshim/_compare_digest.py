@@ -23,6 +23,7 @@ import hmac
 import sys
 
 from . import _detect, _warn
+from ._buffer import simple_buffer
 from ._compat import exact
 from .exceptions import DegradedSecurityWarning
 
@@ -62,6 +63,25 @@ if TIER == "python":
 else:
     _first_use = []
 
+def _bytes_of(value, a, b):
+    # type: (Any, Any, Any) -> bytes
+    """``value``'s bytes as CPython's C function reads them: a simple
+    buffer (``PyBUF_SIMPLE``) of at most one dimension; ``a`` first."""
+    if not _REJECT_STRIDED:
+        # PyPy's native takes any buffer, strided too: follow it there.
+        try:
+            return memoryview(value).tobytes()
+        except TypeError:
+            raise _type_error(a, b)
+    try:
+        data, ndim = simple_buffer(value)
+    except TypeError:
+        raise _type_error(a, b)
+    if ndim > 1:
+        raise BufferError("Buffer must be single dimension")
+    return data
+
+
 # The two branches differ only in how bytes become an int (2.7 has no
 # int.from_bytes); the whole function is repeated because a helper call
 # would cost a fifth of the 32-byte budget.
@@ -78,10 +98,10 @@ if sys.version_info[0] == 2:
                 unicode.encode(exact(a, unicode), "unicode_internal"),  # noqa: F821
                 unicode.encode(exact(b, unicode), "unicode_internal"),  # noqa: F821
             )
-        try:
-            return memoryview(a).tobytes(), memoryview(b).tobytes()
-        except TypeError:
-            raise _type_error(a, b)
+        return _bytes_of(a, a, b), _bytes_of(b, a, b)
+
+    # 2.7's memoryview cannot stride: every simple request is contiguous.
+    _REJECT_STRIDED = True
 
     def python_compare_digest(a, b):
         # type: (Any, Any) -> bool
@@ -105,15 +125,7 @@ else:
                 raise TypeError(
                     "comparing strings with non-ASCII characters is not supported"
                 )
-        try:
-            va, vb = memoryview(a), memoryview(b)
-        except TypeError:
-            raise _type_error(a, b)
-        # CPython's C function asks for a simple, hence contiguous, buffer;
-        # PyPy's accepts strided ones. Follow this interpreter's native.
-        if _REJECT_STRIDED and not (va.c_contiguous and vb.c_contiguous):
-            raise BufferError("memoryview: underlying buffer is not C-contiguous")
-        return va.tobytes(), vb.tobytes()
+        return _bytes_of(a, a, b), _bytes_of(b, a, b)
 
     def _native_rejects_strided():
         # type: () -> bool

@@ -31,6 +31,7 @@ from __future__ import absolute_import, division, print_function
 
 import re
 import sys
+from itertools import islice
 
 from . import _detect, _warn
 from ._compat import exact
@@ -87,6 +88,21 @@ _NO_CERT = (
 # characters (soft hyphens, joiners) are refused too: failing closed.
 MAX_HOSTNAME_LENGTH = 253
 
+# The certificate side is bounded too, before any value is lowered, parsed
+# or compared. A name pattern longer than a hostname plus a trailing dot
+# can never match (a wildcard "*" stands for at least one character), and
+# neither can an IP Address entry longer than the longest IPv6 text with
+# room for whitespace (OpenSSL < 1.1 printed a newline after it): such
+# entries are skipped, unread. At most MAX_NAMES entries of the
+# subjectAltName (and as many relative names of the subject) are looked at;
+# a longer list fails closed. A certificate that OpenSSL accepts from a
+# peer fits in its 100 kB certificate-list limit, far fewer names.
+MAX_PATTERN_LENGTH = MAX_HOSTNAME_LENGTH + 1
+MAX_IP_LENGTH = 64
+MAX_NAMES = 2048
+# Names quoted in a mismatch message: a longer list is summarised.
+_QUOTED_NAMES = 10
+
 _DIGITS = frozenset("0123456789")
 # Last characters that send a hostname off the fast path: a digit (maybe an
 # IPv4 literal), a dot (absolute name) or nothing (empty hostname).
@@ -130,23 +146,64 @@ else:  # pragma: no cover (Python 2)
     _ASCII_LOWER = string.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # type: ignore[attr-defined]
     _NON_ASCII = re.compile(u"[^\\x00-\\x7f]")
 
+    # The base types' own methods, called unbound: a subclass's overrides
+    # must not decide what a name looks like.
     def _lower(text):
         # type: (Any) -> Any
-        if type(text) is str:
-            return text.translate(_ASCII_LOWER)
-        if isinstance(text, _TEXT):
-            return text.lower()
+        if isinstance(text, str):
+            return str.translate(text, _ASCII_LOWER)
+        if isinstance(text, unicode):  # noqa: F821
+            return unicode.lower(text)  # noqa: F821
         raise TypeError("expected text, not %s" % type(text).__name__)
 
     def _rstrip(text):
         # type: (Any) -> Any
-        if isinstance(text, _TEXT):
-            return text.rstrip()
+        for base in _TEXT:
+            if isinstance(text, base):
+                return base.rstrip(text)
         raise TypeError("expected text, not %s" % type(text).__name__)
 
     def _isascii(text):
         # type: (Any) -> bool
         return _NON_ASCII.search(text) is None
+
+
+# The base types whose own slots read a caller's value, typed loosely:
+# their methods are called unbound on instances of subclasses.
+_TEXT_BASES = _TEXT  # type: Tuple[Any, ...]
+_SEQUENCE_BASES = (tuple, list)  # type: Tuple[Any, ...]
+
+
+def _text_length(value):
+    # type: (Any) -> int
+    """``len(value)`` by the base type's own slot, -1 for non-text."""
+    for base in _TEXT_BASES:
+        if isinstance(value, base):
+            return base.__len__(value)  # type: ignore[no-any-return]
+    return -1
+
+
+def _pair(entry):
+    # type: (Any) -> Tuple[Any, Any]
+    """``(key, value)`` of a subjectAltName entry or a name attribute.
+
+    The key as exactly its base type, so that a subclass's ``__eq__`` cannot
+    claim to be "DNS"; a tuple or list subclass through the base type's own
+    slot, so that its ``__iter__`` cannot choose the pair. ``TypeError`` or
+    ``ValueError`` for anything that is not a pair.
+    """
+    if type(entry) is not tuple:
+        for base in _SEQUENCE_BASES:
+            if isinstance(entry, base):
+                entry = base.__getitem__(entry, slice(None))
+                break
+    key, value = entry
+    if type(key) is not str:
+        for base in _TEXT_BASES:
+            if isinstance(key, base):
+                key = exact(key, base)
+                break
+    return key, value
 
 
 def _parse_ipv4(text):
@@ -344,6 +401,8 @@ def _wildcard_match(pattern, name):
 
 def _dns_match(value, name, name_dot):
     # type: (Any, str, str) -> bool
+    if _text_length(value) > MAX_PATTERN_LENGTH:
+        return False
     try:
         pattern = _lower(value)
     except TypeError:
@@ -360,7 +419,7 @@ def _pairs(items):
     """The well-formed ``(key, value)`` pairs of ``items``; skip the rest."""
     for item in _pairs_or_empty(items):
         try:
-            key, value = item
+            key, value = _pair(item)
         except (TypeError, ValueError):
             continue
         yield key, value
@@ -368,16 +427,31 @@ def _pairs(items):
 
 def _pairs_or_empty(items):
     # type: (Any) -> Iterable[Any]
+    """The first MAX_NAMES items of ``items`` (a tuple or list subclass
+    through its base type's slot, never its own ``__iter__``)."""
+    if type(items) is not tuple:
+        for base in _SEQUENCE_BASES:
+            if isinstance(items, base):
+                items = base.__getitem__(items, slice(None))
+                break
     try:
         iterator = iter(items)  # type: Iterator[Any]
     except TypeError:
         iterator = iter(())
-    return iterator
+    return islice(iterator, MAX_NAMES)
+
+
+def _get(cert, key):
+    # type: (Any, str) -> Any
+    """``cert.get(key, ())``; a dict subclass through dict's own slot."""
+    if isinstance(cert, dict):
+        return dict.get(cert, key, ())
+    return cert.get(key, ())
 
 
 def _common_names(cert):
     # type: (Any) -> Iterable[Any]
-    for rdn in _pairs_or_empty(cert.get("subject", ())):
+    for rdn in _pairs_or_empty(_get(cert, "subject")):
         for key, value in _pairs(rdn):
             if key == "commonName":
                 yield value
@@ -401,10 +475,10 @@ def _mismatch(cert, san, hostname, ip, checks_cn, names=None):
     if len(names) > 1:
         message = "hostname %r doesn't match either of %s" % (
             hostname,
-            ", ".join(map(repr, names)),
+            _quote(names),
         )
     elif names:
-        message = "hostname %r doesn't match %r" % (hostname, names[0])
+        message = "hostname %r doesn't match %s" % (hostname, _quote(names))
     elif ip:
         message = (
             "hostname %r doesn't match: the certificate has no subjectAltName "
@@ -419,15 +493,31 @@ def _mismatch(cert, san, hostname, ip, checks_cn, names=None):
     return CertificateError(message)
 
 
+def _quote(names):
+    # type: (List[Any]) -> str
+    """The names for a message: the first few, each cut short, and a count."""
+    quoted = []
+    for value in names[:_QUOTED_NAMES]:
+        for base in _TEXT_BASES:
+            if isinstance(value, base) and base.__len__(value) > MAX_PATTERN_LENGTH:
+                quoted.append(repr(base.__getitem__(value, slice(MAX_PATTERN_LENGTH))) + "...")
+                break
+        else:
+            quoted.append(repr(value))
+    if len(names) > _QUOTED_NAMES:
+        quoted.append("and %d more" % (len(names) - _QUOTED_NAMES))
+    return ", ".join(quoted)
+
+
 def _match_ipv4(cert, san, hostname):
     # type: (Any, Tuple[Any, ...], str) -> None
     """``hostname`` is a strict IPv4 literal: compare it as a string."""
     for entry in san:
         try:
-            key, value = entry
+            key, value = _pair(entry)
         except (TypeError, ValueError):
             continue
-        if key == "IP Address":
+        if key == "IP Address" and _text_length(value) <= MAX_IP_LENGTH:
             try:
                 # rstrip: OpenSSL before 1.1 printed entries with a newline
                 if _rstrip(value) == hostname:
@@ -441,10 +531,10 @@ def _match_ip(cert, san, hostname, ip):
     # type: (Any, Tuple[Any, ...], Any, Tuple[int, ...]) -> None
     for entry in san:
         try:
-            key, value = entry
+            key, value = _pair(entry)
         except (TypeError, ValueError):
             continue
-        if key == "IP Address":
+        if key == "IP Address" and _text_length(value) <= MAX_IP_LENGTH:
             try:
                 text = _rstrip(value)
             except TypeError:
@@ -473,13 +563,13 @@ def match_hostname(cert, hostname, hostname_checks_common_name=True):
     if not cert:
         raise ValueError(_NO_CERT)
     try:
-        san = cert.get("subjectAltName", ())
+        san = _get(cert, "subjectAltName")
     except AttributeError:
         raise TypeError(
             "match_hostname: cert must be the dict that getpeercert() returns, "
             "not %s" % type(cert).__name__
         )
-    if type(san) is not tuple:
+    if type(san) is not tuple or len(san) > MAX_NAMES:
         san = tuple(_pairs_or_empty(san))
     if (
         type(hostname) is str
@@ -499,11 +589,20 @@ def match_hostname(cert, hostname, hostname_checks_common_name=True):
     seen = []  # type: List[Any]  # every DNS and IP Address value, for the message
     for entry in san:
         try:
-            key, value = entry
+            # Exact tuples with exact str keys, as getpeercert() makes them,
+            # are unpacked directly; anything else goes through _pair.
+            if type(entry) is tuple:
+                key, value = entry
+                if type(key) is not str:
+                    key, value = _pair(entry)
+            else:
+                key, value = _pair(entry)
         except (TypeError, ValueError):
             continue
         if key == "DNS":
             seen.append(value)
+            if (len(value) if type(value) is str else _text_length(value)) > MAX_PATTERN_LENGTH:
+                continue
             try:
                 pattern = _lower(value)
             except TypeError:
@@ -524,8 +623,7 @@ def match_hostname(cert, hostname, hostname_checks_common_name=True):
             seen.append(value)
     if len(seen) > 1:  # the usual mismatch, spelt out here for speed
         raise CertificateError(
-            "hostname %r doesn't match either of %s"
-            % (hostname, ", ".join(map(repr, seen)))
+            "hostname %r doesn't match either of %s" % (hostname, _quote(seen))
         )
     if not seen and hostname_checks_common_name:
         for value in _common_names(cert):

@@ -47,6 +47,7 @@ from binascii import hexlify, unhexlify
 from itertools import repeat
 
 from . import _detect, _warn
+from ._buffer import PEP688, simple_buffer
 from ._compat import PY2, exact
 from .exceptions import DegradedSecurityWarning
 
@@ -78,6 +79,15 @@ def _unsupported(name):
                 cls = type(exc)
         _unsupported_class.append(cls)
     return _unsupported_class[0]("unsupported hash type %s" % (name,))
+
+
+def _no_hmac(name):
+    # type: (str) -> ValueError
+    # A plain ValueError, as the C function's failing OpenSSL call gives.
+    return ValueError(
+        "pbkdf2_hmac: digest %s has no fixed output size, so no HMAC can be "
+        "built on it" % (name,)
+    )
 
 
 # --------------------------------------------------------------------------
@@ -129,9 +139,11 @@ def _buffer(value):
             # password that is derived from.
             return unicode.encode(exact(value, unicode), "ascii")  # noqa: F821
         if isinstance(value, (bytes, bytearray)):
-            return bytes(value)
-        try:
+            # Their own slot, not bytes(): a subclass's __str__ must not
+            # choose the password.
             return memoryview(value).tobytes()
+        try:
+            return simple_buffer(value)[0]
         except TypeError:
             pass
         try:
@@ -141,17 +153,19 @@ def _buffer(value):
             raise TypeError(
                 "must be string or buffer, not %s" % type(value).__name__
             )
-    if isinstance(value, str):
-        raise TypeError("a bytes-like object is required, not 'str'")
     try:
-        view = memoryview(value)
+        # PyBUF_SIMPLE, as the C function's y* asks: each exporter's own
+        # refusal of a non-contiguous layout (BufferError, numpy's
+        # ValueError), any number of dimensions.
+        return simple_buffer(value)[0]
     except TypeError:
+        if PEP688 and hasattr(type(value), "__buffer__"):
+            raise  # the exporter's own TypeError
+        # A str (subclass) is refused here, unless it exports a buffer
+        # (PEP 688), as the C function's y* format does.
         raise TypeError(
             "a bytes-like object is required, not %r" % type(value).__name__
         )
-    if not view.c_contiguous:
-        raise BufferError("memoryview: underlying buffer is not C-contiguous")
-    return view.tobytes()
 
 
 def _c_long(value):
@@ -302,12 +316,13 @@ class _LibCrypto(object):
         openssl_name = _OPENSSL_NAMES.get(name, name)
         encoded = openssl_name if PY2 else openssl_name.encode("utf-8")
         md = self.by_name(encoded)
-        size = self.md_size(md) if md else 0
-        if not md or size <= 0:
+        if not md:
             # hashlib knows the digest but this libcrypto does not.
             self.clear_errors()
             return None
-        self.digests[name] = found = (md, size)
+        # OpenSSL's "null" digest has size 0: found, as the C function finds
+        # it, and refused by the value checks (dklen) or by the derivation.
+        self.digests[name] = found = (md, max(self.md_size(md), 0))
         return found
 
     def clear_errors(self):
@@ -456,7 +471,11 @@ def _openssl(hash_name, password, salt, iterations, dklen, python_fallback):
     found = lib.digest(name)
     if found is None:
         if not python_fallback:
-            raise _unsupported(name)
+            # hashlib knows the name (or lib.digest raised): the C function
+            # would have found it and checked the values first.
+            size = hashlib.new(name).digest_size
+            _check_values(password, salt, iterations, dklen, size)
+            raise _no_hmac(name) if not size else _unsupported(name)
         _warn.fire(
             _warn.armed(
                 "pbkdf2_hmac:" + name,
@@ -472,6 +491,11 @@ def _openssl(hash_name, password, salt, iterations, dklen, python_fallback):
         return python_pbkdf2_hmac(name, password, salt, iterations, dklen)
     md, size = found
     dklen = _check_values(password, salt, iterations, dklen, size)
+    if not size:
+        # PKCS5_PBKDF2_HMAC of a digest without output would loop on
+        # nothing: refused after the checks, where the C function's
+        # OpenSSL call fails.
+        raise _no_hmac(name)
     return lib.derive(md, password, salt, iterations, dklen)
 
 
@@ -602,9 +626,12 @@ def python_pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None):
         # hashlib.new's own ValueError, as the C function's class (3.10+).
         raise _unsupported(name)
     size = inner.digest_size
-    if not size:  # SHAKE: no fixed digest, no HMAC
-        raise _unsupported(name)
     dklen = _check_values(password, salt, iterations, dklen, size)
+    if not size:
+        # SHAKE, OpenSSL's "null": no fixed digest, so no HMAC. The C
+        # function finds these names too and fails only in OpenSSL, after
+        # every argument check: the same order here.
+        raise _no_hmac(name)
     block_size = inner.block_size
     if len(password) > block_size:
         password = hashlib.new(name, password).digest()

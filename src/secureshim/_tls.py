@@ -103,15 +103,24 @@ if _flags["HAS_CREATE_DEFAULT_CONTEXT"]:
                                       cadata=None):
         # type: (Any, Any, Any, Any) -> Any
         """``ssl.create_default_context``, hardened (the ``native`` tier)."""
-        if isinstance(cadata, (bytes, bytearray, memoryview)):
-            # DER as PEM text: 2.7 and 3.6 misread the end of DER data with
-            # OpenSSL 3.0 ("unknown error"); PEM works everywhere.
-            cadata = "".join(
-                ssl.DER_cert_to_PEM_cert(der) for der in _trust.split_der(bytes(cadata))
+        try:
+            context = _ssl_create_default_context(
+                purpose, cafile=cafile, capath=capath, cadata=cadata
             )
-        context = _ssl_create_default_context(
-            purpose, cafile=cafile, capath=capath, cadata=cadata
-        )
+        except ssl.SSLError:
+            # DER as PEM text: 2.7 and 3.6 misread the end of DER data with
+            # OpenSSL 3.0 ("unknown error"); PEM works everywhere. Only on
+            # that failure, so that every other error (and its order: the
+            # paths' types, then cadata) stays the stdlib's own.
+            if not (cadata and isinstance(cadata, (bytes, bytearray, memoryview))):
+                raise
+            # The buffer, as the stdlib reads it (bytes() would call a
+            # subclass's own __bytes__).
+            der = _tls_base.cadata_contents(cadata)[1]
+            pem = "".join(ssl.DER_cert_to_PEM_cert(block) for block in _trust.split_der(der))
+            context = _ssl_create_default_context(
+                purpose, cafile=cafile, capath=capath, cadata=pem
+            )
         client = purpose == _SERVER_AUTH
         harden(context, client)
         if client and not (cafile or capath or cadata):
@@ -204,7 +213,8 @@ elif TIER == "pyopenssl":
             DegradedSecurityWarning,
         )
 
-    def create_default_context(purpose=None, cafile=None, capath=None, cadata=None):
+    def create_default_context(purpose=Purpose.SERVER_AUTH, cafile=None, capath=None,
+                               cadata=None):
         # type: (Any, Any, Any, Any) -> Any
         """The pyopenssl tier's create_default_context."""
         if _deferred_warnings:

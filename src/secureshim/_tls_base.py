@@ -8,9 +8,13 @@ then the values are OpenSSL's and CPython's, which are stable.
 from __future__ import absolute_import, division, print_function
 
 import collections
+import operator
+import os
 import ssl
+import struct
 
 from . import _ssl_names, _trust
+from ._compat import PY2, exact, integer_types, text_type
 from ._match_hostname import _parse_ip
 
 MYPY = False
@@ -104,16 +108,26 @@ class _Purpose(object):
 Purpose = getattr(ssl, "Purpose", _Purpose)  # type: Any
 
 
+# The class of Purpose's members: ssl._ASN1Object (2.7.9+, 3.4+), else ours.
+_ASN1_CLASS = getattr(ssl, "_ASN1Object", _ASN1Object)  # type: Any
+
+
 def is_server_auth(purpose):
     # type: (Any) -> bool
-    """SERVER_AUTH (a client context) or CLIENT_AUTH; TypeError otherwise,
-    as ``ssl.create_default_context`` raises."""
-    oid = getattr(purpose, "oid", None)
+    """SERVER_AUTH (a client context) or CLIENT_AUTH, as
+    ``ssl.create_default_context`` (3.10+) tells them: ``TypeError`` for
+    anything but an ``_ASN1Object`` (``None`` included), ``ValueError`` for
+    another purpose. The OID is compared as exactly a ``str``, so a subclass
+    cannot claim one through its own ``__eq__``."""
+    if not isinstance(purpose, _ASN1_CLASS):
+        raise TypeError(purpose)
+    oid = tuple.__getitem__(purpose, 3)
+    oid = exact(oid, str) if isinstance(oid, str) else None
     if oid == SERVER_AUTH_OID:
         return True
     if oid == CLIENT_AUTH_OID:
         return False
-    raise TypeError(purpose)
+    raise ValueError(purpose)
 
 
 def default_context(context_class, purpose, cafile, capath, cadata):
@@ -121,8 +135,6 @@ def default_context(context_class, purpose, cafile, capath, cadata):
     """What ``create_default_context`` does, for a compatibility tier's
     ``SSLContext`` class: a client or server context by ``purpose``, trusting
     the given CA material or else the platform's."""
-    if purpose is None:
-        purpose = Purpose.SERVER_AUTH
     client = is_server_auth(purpose)
     context = context_class(PROTOCOL_TLS_CLIENT if client else PROTOCOL_TLS_SERVER)
     if cafile or capath or cadata:
@@ -130,6 +142,83 @@ def default_context(context_class, purpose, cafile, capath, cadata):
     elif context.verify_mode != CERT_NONE:
         context.load_default_certs(purpose)
     return context
+
+
+# --- load_verify_locations' arguments, checked as the stdlib checks them -------
+
+# The PEM labels OpenSSL's X509_load_cert_crl_file reads from a CA file.
+_PEM_LABELS = (
+    b"-----BEGIN CERTIFICATE-----",
+    b"-----BEGIN TRUSTED CERTIFICATE-----",
+    b"-----BEGIN X509 CERTIFICATE-----",
+    b"-----BEGIN X509 CRL-----",
+)
+
+
+def filesystem_path(value, what):
+    # type: (Any, str) -> Any
+    """``value`` as ``SSLContext.load_verify_locations`` converts a path
+    (``PyUnicode_FSConverter``): text, bytes or (3.6+) an ``os.PathLike``,
+    else ``TypeError``; an embedded NUL is a ``ValueError`` (3.x; 2.7's
+    ``ssl`` handed OpenSSL the name cut at the NUL, a deviation the tests
+    list). A subclass is copied to exactly its base type first, so its own
+    methods cannot change the path that is checked and opened."""
+    fspath = getattr(os, "fspath", None)  # os.fspath, os.PathLike: 3.6+
+    if fspath is not None:
+        try:
+            value = fspath(value)
+        except TypeError:
+            raise TypeError("%s should be a valid filesystem path" % what)
+    if isinstance(value, bytes):
+        value = exact(value, bytes)
+        nul = b"\0"  # type: Any
+    elif isinstance(value, text_type):
+        value = exact(value, text_type)
+        nul = u"\0"
+    else:
+        raise TypeError("%s should be a valid filesystem path" % what)
+    if nul in value:
+        raise ValueError("embedded null byte")
+    return value
+
+
+def cadata_contents(cadata):
+    # type: (Any) -> Tuple[Any, bytes]
+    """``(pem, b"")`` for text ``cadata``, ``(None, der)`` for a
+    bytes-like one; ``TypeError`` for anything else, as the stdlib."""
+    if isinstance(cadata, text_type):
+        try:
+            pem = text_type.encode(exact(cadata, text_type), "ascii")
+        except UnicodeEncodeError:
+            raise TypeError("cadata should be an ASCII string or a bytes-like object")
+        if not pem:
+            raise ValueError("Empty certificate data")
+        return (pem if PY2 else pem.decode("ascii")), b""
+    try:
+        view = memoryview(cadata)
+    except TypeError:
+        raise TypeError("cadata should be an ASCII string or a bytes-like object")
+    if view.ndim > 1 or not getattr(view, "c_contiguous", True):
+        raise TypeError("cadata should be a contiguous buffer with a single dimension")
+    der = view.tobytes()
+    if not der:
+        raise ValueError("Empty certificate data")
+    return None, der
+
+
+def check_cafile(cafile):
+    # type: (Any) -> None
+    """Open and read ``cafile`` now, as OpenSSL does during the stdlib's
+    ``load_verify_locations``: a missing file or a directory is the same
+    ``OSError`` (2.7: ``IOError``) there, and a file without a PEM
+    certificate or CRL is an ``ssl.SSLError``."""
+    with open(cafile, "rb") as handle:
+        data = handle.read()
+    if not any(label in data for label in _PEM_LABELS):
+        raise ssl.SSLError(
+            "[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found in %r"
+            % (cafile,)
+        )
 
 
 # --- host names ----------------------------------------------------------
@@ -141,21 +230,56 @@ def is_ip_literal(host):
     return _parse_ip(host) is not None
 
 
+def ascii_bytes(value):
+    # type: (Any) -> bytes
+    """Text (or, on 2.7, ``str``) as ASCII bytes, through the base types'
+    own methods: a subclass's ``encode`` must not pick what OpenSSL gets."""
+    if isinstance(value, bytes):
+        return exact(value, bytes)  # type: ignore[no-any-return]
+    encoded = text_type.encode(exact(value, text_type), "ascii")  # type: bytes
+    return encoded
+
+
 def encode_hostname(hostname):
     # type: (Any) -> str
     """The A-label form of ``server_hostname``, as the stdlib stores it."""
+    # The base types' own methods: a subclass's encode()/decode() must not
+    # choose the name that SNI sends and match_hostname checks.
     if isinstance(hostname, bytes):
-        hostname = hostname.decode("ascii")
+        hostname = bytes.decode(exact(hostname, bytes), "ascii")
+    elif isinstance(hostname, text_type):
+        hostname = exact(hostname, text_type)
     if is_ip_literal(hostname):
         return str(hostname)
-    return str(hostname.encode("idna").decode("ascii"))
+    return str(text_type.encode(hostname, "idna").decode("ascii"))
 
 
 # --- the shared context object --------------------------------------------
 
+_LONG_MAX = (1 << (8 * struct.calcsize("l") - 1)) - 1
+
+
+def _c_long(value):
+    # type: (Any) -> int
+    """``value`` as the stdlib's setters convert it (``__index__``, C long):
+    ``TypeError`` for floats and text, ``OverflowError`` beyond a C long.
+    Never ``int(value)``, which would call a subclass's own ``__int__``."""
+    for base in integer_types:
+        if isinstance(value, base):
+            # The base type's own slot: 2.7's operator.index would call an
+            # int subclass's __index__.
+            number = base.__index__(value)  # type: int
+            break
+    else:
+        number = int(operator.index(value))
+    if not -_LONG_MAX - 1 <= number <= _LONG_MAX:
+        raise OverflowError("Python int too large to convert to C long")
+    return number
+
+
 def _version_value(value):
     # type: (Any) -> int
-    number = int(value)
+    number = _c_long(value)
     if number not in (MINIMUM_SUPPORTED, MAXIMUM_SUPPORTED) and not (
         SSLv3 <= number <= TLSv1_3
     ):
@@ -190,6 +314,9 @@ class CompatContext(object):
         pinned = _ssl_names.pinned_minimum(protocol)
         if pinned is not None:
             protocol = PROTOCOL_TLS
+        # As the stdlib's SSLContext(protocol): __index__, so a float is a
+        # TypeError and an int subclass is its value, whatever its __eq__.
+        protocol = _c_long(protocol)
         if protocol not in (PROTOCOL_TLS, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER):
             raise ValueError(
                 "%s tier: only PROTOCOL_TLS, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER "
@@ -219,13 +346,14 @@ class CompatContext(object):
     @verify_mode.setter
     def verify_mode(self, value):
         # type: (Any) -> None
+        value = _c_long(value)
         if value not in (CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED):
             raise ValueError("invalid value for verify_mode")
         if value == CERT_NONE and self._check_hostname:
             raise ValueError(
                 "Cannot set verify_mode to CERT_NONE when check_hostname is enabled."
             )
-        self._verify_mode = int(value)
+        self._verify_mode = value
         self._apply_verify()
 
     @property
@@ -250,7 +378,7 @@ class CompatContext(object):
     @options.setter
     def options(self, value):
         # type: (int) -> None
-        self._options = int(value)
+        self._options = _c_long(value)
         self._apply_versions()
 
     @property
@@ -325,15 +453,24 @@ class CompatContext(object):
 
     def load_verify_locations(self, cafile=None, capath=None, cadata=None):
         # type: (Any, Any, Any) -> None
+        # The stdlib's order (3.10+): the paths' types, then cadata (its
+        # type, then its certificates), then the files.
         if cafile is None and capath is None and cadata is None:
             raise TypeError("cafile, capath and cadata cannot be all omitted")
+        if cafile is not None:
+            cafile = filesystem_path(cafile, "cafile")
+        if capath is not None:
+            capath = filesystem_path(capath, "capath")
+        if cadata is not None:
+            pem, der = cadata_contents(cadata)
+            if pem is not None:
+                self._load_pem(_trust.split_pem(pem))
+            else:
+                self._load_der(_trust.split_der(der))
+        if cafile is not None:
+            check_cafile(cafile)
         if cafile is not None or capath is not None:
             self._load_locations(cafile, capath)
-        if cadata is not None:
-            if isinstance(cadata, (bytes, bytearray, memoryview)):
-                self._load_der(_trust.split_der(bytes(cadata)))
-            else:
-                self._load_pem(_trust.split_pem(cadata))
         if self.ca_source is None:
             self.ca_source = _trust.ca_source(cafile, capath, cadata)
 

@@ -157,13 +157,12 @@ class LegacySSLContext(CompatContext):
         # type: (Optional[str], Optional[str]) -> None
         # wrap_socket takes one CA file: directories are read into the
         # bundle (OpenSSL's lazy lookup is out of reach of the old API).
+        # Both are checked by load_verify_locations: cafile is a readable
+        # file with a certificate. A capath that is no directory is no
+        # error, as OpenSSL only looks into it during a handshake.
         if cafile is not None:
-            if not os.path.isfile(cafile):
-                raise IOError(errno.ENOENT, "No such file or directory", cafile)
             self._cafiles.append(cafile)
-        if capath is not None:
-            if not os.path.isdir(capath):
-                raise IOError(errno.ENOENT, "No such file or directory", capath)
+        if capath is not None and os.path.isdir(capath):
             for name in sorted(os.listdir(capath)):
                 path = os.path.join(capath, name)
                 if os.path.isfile(path):
@@ -272,7 +271,8 @@ def _version_name(number):
     return "any"
 
 
-def legacy_create_default_context(purpose=None, cafile=None, capath=None, cadata=None):
+def legacy_create_default_context(purpose=_tls_base.Purpose.SERVER_AUTH, cafile=None, capath=None,
+                                  cadata=None):
     # type: (Any, Any, Any, Any) -> LegacySSLContext
     """``create_default_context`` over ``ssl.wrap_socket``: chain and host
     name verification for ``Purpose.SERVER_AUTH`` (see the module

@@ -641,14 +641,14 @@ class PyOpenSSLContext(CompatContext):
     def set_ciphers(self, ciphers):
         # type: (str) -> None
         try:
-            self._ctx.set_cipher_list(ciphers.encode("ascii"))
+            self._ctx.set_cipher_list(_tls_base.ascii_bytes(ciphers))
         except SSL.Error:
             raise ssl.SSLError("No cipher can be selected.")
         self._ciphers = ciphers
 
     def set_alpn_protocols(self, protocols):
         # type: (List[str]) -> None
-        self._remember(("alpn", [p.encode("ascii") for p in protocols]))
+        self._remember(("alpn", [_tls_base.ascii_bytes(p) for p in protocols]))
 
     def load_cert_chain(self, certfile, keyfile=None, password=None):
         # type: (Any, Any, Any) -> None
@@ -656,9 +656,8 @@ class PyOpenSSLContext(CompatContext):
 
     def _load_locations(self, cafile, capath):
         # type: (Optional[str], Optional[str]) -> None
-        for path in (cafile, capath):
-            if path is not None and not os.path.exists(path):
-                raise IOError(errno.ENOENT, "No such file or directory", path)
+        # load_verify_locations has checked both as the stdlib does; a
+        # capath that is no directory is no error for OpenSSL either.
         self._remember(("locations", cafile, capath))
 
     def _load_pem(self, blocks):
@@ -736,7 +735,8 @@ def _verify_callback(connection, cert, code, depth, ok):
     return bool(ok)
 
 
-def pyopenssl_create_default_context(purpose=None, cafile=None, capath=None, cadata=None):
+def pyopenssl_create_default_context(purpose=_tls_base.Purpose.SERVER_AUTH, cafile=None, capath=None,
+                                     cadata=None):
     # type: (Any, Any, Any, Any) -> PyOpenSSLContext
     """``create_default_context`` over pyOpenSSL: TLS 1.2+, SNI, and for
     ``Purpose.SERVER_AUTH`` certificate and host name verification."""

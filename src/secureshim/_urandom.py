@@ -166,12 +166,13 @@ def fd_urandom(n):
         _warn.fire(_fd_first_use)
     if type(n) is not int:
         n = operator.index(n)
+    # Py_ssize_t conversion first, then the sign, as os.urandom.
+    if n > sys.maxsize or n < -sys.maxsize - 1:
+        raise OverflowError("Python int too large to convert to C ssize_t")
     if n <= 0:
         if n < 0:
             raise ValueError("negative argument not allowed")
         return b""
-    if n > sys.maxsize:
-        raise OverflowError("Python int too large to convert to C ssize_t")
     state = _state
     if not _AT_FORK and state.pid != os.getpid():
         _fresh_state_in_child()
