@@ -24,14 +24,15 @@ control |t| = 9.6. The harness copes without a weaker verdict:
   samples. The budget is counted in samples, not seconds: a control costs
   at most three times its first round at the same load, and a wall-clock
   cap would cut the rounds exactly when load makes them needed (a
-  one-minute cap left 2.7's 32-byte control at |t| = 8.9 under a load of
-  14, its first round alone taking over a minute). Looking after every round lets chance cross
-  the line more often, but by a factor of the number of looks (3) on a
-  probability of order 1e-23 for |t| > 10 without a leak: the verdict
-  keeps its meaning.
+  one-minute cap left a 2.7 control at |t| = 8.9 under a load of 14, its
+  first round alone taking over a minute). Looking after every round lets
+  chance cross the line more often, but by a factor of the number of
+  looks (3) on a probability of order 1e-23 for |t| > 10 without a leak:
+  the verdict keeps its meaning.
 - The tier that must not leak is measured once, with the sample size it
   always had and the same bound |t| < 10: more samples there would only
-  make the test stricter, and load can only lower its |t|.
+  make the test stricter, and load, falling on both classes alike, widens
+  the spread and so lowers |t| rather than raising it.
 - The slowest 5% of each block is cropped, as dudect crops its
   percentiles: preemption and interrupts add tens of microseconds to
   milliseconds to a few samples, and one of them outweighs thousands of
