@@ -75,7 +75,8 @@ def render(command, results):
         "",
         "Measured by the scripts in `benchmarks/`. Each runs its contenders "
         "interleaved in one process and reports ratios, which say more than "
-        "absolute times on a shared machine. Regenerate this file with:",
+        "absolute times on a shared machine; the targets they are held to "
+        "are in [targets.md](targets.md). Regenerate this file with:",
         "",
         "```sh",
         command,
