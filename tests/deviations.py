@@ -328,6 +328,31 @@ TABLE = [
         "3.10+'s C function converts integers with __index__, as every version since 3.8.",
     ),
     Deviation(
+        "pbkdf2_hmac", ("openssl", "python"),
+        "PyPy (its pbkdf2_hmac is Python over cffi, with its own checks: docs/pbkdf2.md#pypy)",
+        PYPY,
+        "bad input, in PyPy's eyes or in C's",
+        lambda call: True,
+        "its own checks in its own order (digest and values before the types), and it takes "
+        "some arguments C refuses (an int password, a strided memoryview, a name cut at a NUL)",
+        ANY_ERROR + ("ok",),
+        "what CPython 3.10+'s C function does; where both derive, the same key",
+        ANY_ERROR + ("ok",),
+        "The native tier is PyPy's function; secureshim's own tiers keep one reference.",
+    ),
+    Deviation(
+        "urandom", ("fd", "getrandom"),
+        "PyPy (its os.urandom is Python code: `n < 0`, then the read)",
+        PYPY,
+        "n not an int (a float, an `__index__` object, text...), or below a C ssize_t (< -2**63)",
+        lambda call: not isinstance(_arg(call, "n"), int) or _arg(call, "n") < -2 ** 63,
+        "whatever its comparison and read make of it: ValueError for a negative float or "
+        "any int below 0, TypeError for what `<` refuses", ANY_ERROR + ("ok",),
+        "CPython's: __index__ (TypeError for a float or text), then OverflowError beyond "
+        "a Py_ssize_t", ("ok", "OverflowError", "ValueError", "TypeError"),
+        "CPython's rule: the Py_ssize_t conversion comes before the sign check.",
+    ),
+    Deviation(
         "urandom", ("fd", "getrandom"),
         "CPython 2.7",
         PY2,

@@ -46,11 +46,13 @@ def exact_index(value):
     """``value`` as an exact int, as C's integer conversions read it.
 
     An int (on 2.7, long) subclass is its value, whatever its own
-    ``__index__`` or ``__int__`` claims (``operator.index`` returns such an
-    object itself before 3.10, bpo-40792); anything else goes through
-    ``operator.index``.
+    ``__index__`` or ``__int__`` claims: ``operator.index`` returns such an
+    object itself before 3.10 (bpo-40792), and PyPy's unbound
+    ``int.__index__`` calls the subclass's ``__int__``; the base type's
+    ``__add__`` reads the stored value everywhere. Anything else goes
+    through ``operator.index``.
     """
     for base in integer_types:
         if isinstance(value, base):
-            return base.__index__(value)
+            return base.__add__(value, 0)
     return operator.index(value)

@@ -8,13 +8,12 @@ then the values are OpenSSL's and CPython's, which are stable.
 from __future__ import absolute_import, division, print_function
 
 import collections
-import operator
 import os
 import ssl
 import struct
 
 from . import _ssl_names, _trust
-from ._compat import PY2, exact, integer_types, text_type
+from ._compat import PY2, exact, exact_index, text_type
 from ._match_hostname import _parse_ip
 from ._typing import TYPE_CHECKING
 
@@ -264,14 +263,7 @@ def _c_long(value):
     """``value`` as the stdlib's setters convert it (``__index__``, C long):
     ``TypeError`` for floats and text, ``OverflowError`` beyond a C long.
     Never ``int(value)``, which would call a subclass's own ``__int__``."""
-    for base in integer_types:
-        if isinstance(value, base):
-            # The base type's own slot: 2.7's operator.index would call an
-            # int subclass's __index__.
-            number = base.__index__(value)  # type: int
-            break
-    else:
-        number = int(operator.index(value))
+    number = exact_index(value)
     if not -_LONG_MAX - 1 <= number <= _LONG_MAX:
         raise OverflowError("Python int too large to convert to C long")
     return number
