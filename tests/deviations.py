@@ -347,7 +347,7 @@ TABLE = [
         "n not an int (a float, an `__index__` object, text...), or below a C ssize_t (< -2**63)",
         lambda call: not isinstance(_arg(call, "n"), int) or _arg(call, "n") < -2 ** 63,
         "whatever its comparison and read make of it: ValueError for a negative float or "
-        "any int below 0, TypeError for what `<` refuses", ANY_ERROR + ("ok",),
+        "int, TypeError for what `<` refuses", ANY_ERROR + ("ok",),
         "CPython's: __index__ (TypeError for a float or text), then OverflowError beyond "
         "a Py_ssize_t", ("ok", "OverflowError", "ValueError", "TypeError"),
         "CPython's rule: the Py_ssize_t conversion comes before the sign check.",
