@@ -155,6 +155,10 @@ _SYS_GETRANDOM = {
 _GRND_NONBLOCK = 1
 
 
+# The largest request read straight into one ctypes buffer.
+_GETRANDOM_CHUNK = 1 << 16
+
+
 class _GetRandom(object):
     """getrandom(2) reached through ctypes, found by :func:`_load_getrandom`."""
 
@@ -167,8 +171,25 @@ class _GetRandom(object):
     def read(self, n):
         # type: (int) -> bytes
         ctypes = self.ctypes
-        buf = ctypes.create_string_buffer(n)
-        base = ctypes.addressof(buf)
+        if n <= _GETRANDOM_CHUNK:
+            buf = ctypes.create_string_buffer(n)
+            self._fill(ctypes.addressof(buf), n)
+            return buf.raw  # type: ignore[no-any-return]
+        # A large request's result is a Python object, so that a size that
+        # cannot be had is Python's MemoryError (PyPy 7.3's ctypes aborts
+        # the process after failing to allocate 2**62 bytes), filled through
+        # one chunk-sized buffer.
+        out = bytearray(n)
+        chunk = ctypes.create_string_buffer(_GETRANDOM_CHUNK)
+        base = ctypes.addressof(chunk)
+        for start in range(0, n, _GETRANDOM_CHUNK):
+            size = min(_GETRANDOM_CHUNK, n - start)
+            self._fill(base, size)
+            out[start:start + size] = chunk.raw[:size]
+        return bytes(out)
+
+    def _fill(self, base, n):
+        # type: (int, int) -> None
         got = 0
         while got < n:
             # Flags 0: block until the pool is initialised, then never. A
@@ -180,11 +201,9 @@ class _GetRandom(object):
                 continue
             if result == 0:
                 raise OSError(errno.EIO, "getrandom(2) returned no bytes")
-            code = ctypes.get_errno()
+            code = self.ctypes.get_errno()
             if code != errno.EINTR:
                 raise OSError(code, os.strerror(code))
-        data = buf.raw  # type: bytes
-        return data
 
 
 def _load_getrandom(use_syscall=False):
