@@ -1,4 +1,4 @@
-"""secureshim: the stdlib's security primitives on every Python, 2.7 to 3.13.
+"""secureshim: the stdlib's security primitives on every Python, 2.7 to 3.15, PyPy and Pyodide.
 
 Each name is the stdlib's own function where the interpreter has a good one,
 and secureshim's implementation where it does not; :func:`backends` says
