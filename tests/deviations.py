@@ -50,7 +50,10 @@ def _stdlib_misreads_der():
     import datetime
     import ssl
 
-    from cryptography import x509
+    try:
+        from cryptography import x509
+    except ImportError:  # Pyodide: no cryptography, and no real ssl to misread
+        return False
     from cryptography.hazmat.backends import default_backend
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
