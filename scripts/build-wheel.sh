@@ -2,10 +2,12 @@
 # tox's envs do. build_wheel DIR: build the py2.py3 wheel into DIR (emptied
 # first) with the host's pip ($host_python) and print its path. setuptools
 # builds in the tree (build/, src/*.egg-info), so two builds at once can
-# pack an empty wheel: a lock keeps them one at a time.
+# pack an empty wheel: a lock keeps them one at a time. test-matrix.sh and
+# scripts/check_packaging.py take the same lock (a file named by a hash of
+# the tree's physical path) for their builds.
 build_wheel() {
     local dist=$1 lock
-    lock=${TMPDIR:-/tmp}/secureshim-build-$(pwd | sha256sum | cut -c1-12).lock
+    lock=${TMPDIR:-/tmp}/secureshim-build-$(pwd -P | sha256sum | cut -c1-12).lock
     rm -rf "$dist"
     mkdir -p "$dist"
     if ! flock "$lock" "$host_python" -m pip wheel -q --no-deps -w "$dist" . >"$dist.log" 2>&1; then

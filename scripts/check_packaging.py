@@ -7,7 +7,9 @@ virtualenv); interpreters are found on PATH as python2.7 and python3.13.
 """
 from __future__ import absolute_import, division, print_function
 
+import fcntl
 import glob
+import hashlib
 import os
 import shutil
 import subprocess
@@ -25,6 +27,17 @@ def run(*cmd, **kwargs):
     subprocess.check_call(cmd, **kwargs)
 
 
+def build_lock():
+    """The lock scripts/build-wheel.sh takes: setuptools builds in the tree
+    (build/, src/*.egg-info), and so does pip installing the tree, so a
+    wheel built for 3.14 or Pyodide at the same time could come out empty."""
+    tree = os.path.realpath(ROOT) + "\n"  # as `pwd -P | sha256sum` reads it
+    name = "secureshim-build-%s.lock" % hashlib.sha256(tree.encode("utf-8")).hexdigest()[:12]
+    handle = open(os.path.join(os.environ.get("TMPDIR") or "/tmp", name), "a")
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
 def fresh_venv(where, interpreter):
     run(sys.executable, "-m", "virtualenv", "-q", "-p", interpreter, where)
     return os.path.join(where, "bin", "python")
@@ -32,6 +45,7 @@ def fresh_venv(where, interpreter):
 
 def main():
     work = tempfile.mkdtemp(prefix="secureshim-packaging-")
+    lock = build_lock()
     try:
         dist = os.path.join(work, "dist")
         run(sys.executable, "-m", "build", "--outdir", dist, ROOT)
@@ -65,6 +79,7 @@ def main():
                 assert version.decode("utf-8").startswith("secureshim "), version
                 print("%s from %s: ok" % (interpreter, label))
     finally:
+        lock.close()
         shutil.rmtree(work, ignore_errors=True)
 
 

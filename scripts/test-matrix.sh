@@ -80,31 +80,110 @@ else
     extra_envs=$outside
 fi
 
-failed=()
-passed=()
-not_set_up=()
-record() {  # record ENV STATUS
-    case "$2" in
-        0) passed+=("$1") ;;
-        3) not_set_up+=("$1") ;;
-        *) failed+=("$1") ;;
+# Two lanes, on machines with two cores or more: the CPython envs from
+# pyenv in one, everything else (PyPy, lint, typing, packaging, then 3.14,
+# 3.15 and Pyodide, whose setups start at once) in the other, which runs in
+# the background and prints its output when it ends. One lane after the
+# other took over 30 minutes; two take about half. Each lane keeps one
+# interpreter at a time, so the timing tests share the machine with one
+# other suite, not many.
+lane_a=""   # tox envs named pyNN: pyenv's CPython
+lane_b=""   # the other tox envs
+cpython=()
+for env in ${tox_envs//,/ }; do
+    case "$env" in
+        py[0-9]*) cpython+=("$env") ;;
+        *) lane_b="${lane_b:+$lane_b,}$env" ;;
     esac
+done
+# The second lane's own work (PyPy, lint, typing, packaging, 3.14, 3.15
+# and Pyodide) took about 12.5 minutes, a CPython env about 2.3: with four
+# CPython envs or more, the last two go to the second lane, after its tox
+# envs, which evens the lanes out at about 17 minutes each.
+moved=0
+if [ ${#cpython[@]} -ge 4 ]; then moved=2; fi
+for i in "${!cpython[@]}"; do
+    if [ "$i" -lt $(( ${#cpython[@]} - moved )) ]; then
+        lane_a="${lane_a:+$lane_a,}${cpython[$i]}"
+    else
+        lane_b="${lane_b:+$lane_b,}${cpython[$i]}"
+    fi
+done
+
+logs=$(mktemp -d)
+lane_b_pid=""
+kill_tree() {  # kill_tree PID: the background lane, its tox and pytest
+    local child
+    for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+    kill "$1" 2>/dev/null || true
+}
+cleanup() {
+    if [ -n "$lane_b_pid" ]; then kill_tree "$lane_b_pid"; fi
+    rm -rf "$logs"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+: >"$logs/results"
+record() {  # record ENV STATUS: 0 passed, 3 could not be set up, else failed
+    printf '%s\t%s\n' "$2" "$1" >>"$logs/results"
 }
 
-# The chroot's debootstrap (minutes, mostly download and dpkg) and
-# Pyodide's npm install run in the background while tox runs; their output
-# is shown when their envs' turn comes.
-logs=$(mktemp -d)
-trap 'rm -rf "$logs"' EXIT
-sid_setup=""
-pyodide_setup=""
-case " $extra_envs " in
-    *" py314 "*|*" py315 "*)
-        bash scripts/sid-python.sh setup >"$logs/sid" 2>&1 & sid_setup=$! ;;
-esac
-case " $extra_envs " in
-    *" pyodide "*) bash scripts/pyodide.sh setup >"$logs/pyodide" 2>&1 & pyodide_setup=$! ;;
-esac
+# Every tox env installs one wheel, built here once: two tox runs building
+# their own sdists in the tree at the same time could pack a broken one.
+# build_wheel (scripts/build-wheel.sh) takes the lock that the wheel builds
+# of sid-python.sh and pyodide.sh, and check_packaging.py, take too.
+install_args=()
+if [ -n "$tox_envs" ]; then
+    host_python="$venv/bin/python"
+    # shellcheck source=scripts/build-wheel.sh
+    . scripts/build-wheel.sh
+    wheel=$(build_wheel "$PWD/.tox/matrix-dist")
+    install_args=(--installpkg "$wheel")
+fi
+
+run_tox() {  # run_tox WORKDIR ENVS
+    local status=0
+    "$venv/bin/tox" --workdir "$1" -e "$2" ${install_args[@]+"${install_args[@]}"} ${tox_args[@]+"${tox_args[@]}"} \
+        ${pytest_args[@]+-- "${pytest_args[@]}"} || status=$?
+    record "tox ($2)" "$([ $status = 3 ] && echo 1 || echo $status)"
+}
+
+run_lane_b() {
+    # The chroot's debootstrap (minutes, mostly download and dpkg) and
+    # Pyodide's npm install run while the tox envs of this lane run.
+    local sid_setup="" pyodide_setup="" env status
+    case " $extra_envs " in
+        *" py314 "*|*" py315 "*)
+            bash scripts/sid-python.sh setup >"$logs/sid" 2>&1 & sid_setup=$! ;;
+    esac
+    case " $extra_envs " in
+        *" pyodide "*) bash scripts/pyodide.sh setup >"$logs/pyodide" 2>&1 & pyodide_setup=$! ;;
+    esac
+    if [ -n "$lane_b" ]; then run_tox .tox/lane-b "$lane_b"; fi
+    for env in $extra_envs; do
+        echo "test-matrix: $env" >&2
+        status=0
+        case "$env" in
+            py314|py315)
+                setup_status "$sid_setup" "$logs/sid" || status=$?
+                if [ $status = 0 ]; then
+                    bash scripts/sid-python.sh test "3.${env#py3}" ${pytest_args[@]+"${pytest_args[@]}"} \
+                        || status=$?
+                    [ $status != 3 ] || status=1
+                fi
+                ;;
+            pyodide)
+                setup_status "$pyodide_setup" "$logs/pyodide" || status=$?
+                if [ $status = 0 ]; then
+                    bash scripts/pyodide.sh test ${pytest_args[@]+"${pytest_args[@]}"} || status=$?
+                    [ $status != 3 ] || status=1
+                fi
+                ;;
+        esac
+        record "$env" "$status"
+    done
+}
 setup_status() {  # setup_status PID LOG: wait for a background setup once
     local status=0
     if [ ! -f "$2.status" ]; then
@@ -115,35 +194,32 @@ setup_status() {  # setup_status PID LOG: wait for a background setup once
     return "$(cat "$2.status")"
 }
 
-if [ -n "$tox_envs" ]; then
-    status=0
-    "$venv/bin/tox" -e "$tox_envs" "${tox_args[@]}" ${pytest_args[@]+-- "${pytest_args[@]}"} \
-        || status=$?
-    record "tox ($tox_envs)" "$([ $status = 3 ] && echo 1 || echo $status)"
+has_lane_b=""
+if [ -n "$lane_b" ] || [ -n "$extra_envs" ]; then has_lane_b=1; fi
+if [ -n "$lane_a" ] && [ -n "$has_lane_b" ] && [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ]; then
+    echo "test-matrix: running ${lane_b:+$lane_b }$extra_envs in the background;" \
+         "their output follows that of $lane_a" >&2
+    run_lane_b >"$logs/lane-b" 2>&1 &
+    lane_b_pid=$!
+    run_tox .tox "$lane_a"
+    wait "$lane_b_pid" || true
+    lane_b_pid=""
+    cat "$logs/lane-b" >&2
+else
+    if [ -n "$lane_a" ]; then run_tox .tox "$lane_a"; fi
+    if [ -n "$has_lane_b" ]; then run_lane_b; fi
 fi
 
-for env in $extra_envs; do
-    echo "test-matrix: $env" >&2
-    status=0
-    case "$env" in
-        py314|py315)
-            setup_status "$sid_setup" "$logs/sid" || status=$?
-            if [ $status = 0 ]; then
-                bash scripts/sid-python.sh test "3.${env#py3}" ${pytest_args[@]+"${pytest_args[@]}"} \
-                    || status=$?
-                [ $status != 3 ] || status=1
-            fi
-            ;;
-        pyodide)
-            setup_status "$pyodide_setup" "$logs/pyodide" || status=$?
-            if [ $status = 0 ]; then
-                bash scripts/pyodide.sh test ${pytest_args[@]+"${pytest_args[@]}"} || status=$?
-                [ $status != 3 ] || status=1
-            fi
-            ;;
+passed=()
+failed=()
+not_set_up=()
+while IFS=$'\t' read -r status env; do
+    case "$status" in
+        0) passed+=("$env") ;;
+        3) not_set_up+=("$env") ;;
+        *) failed+=("$env") ;;
     esac
-    record "$env" "$status"
-done
+done <"$logs/results"
 
 echo >&2
 echo "test-matrix: passed: ${passed[*]:-none}" >&2
