@@ -191,6 +191,15 @@ def test_harness_detects_an_early_exit_loop():
     assert abs(t) > THRESHOLD, t
 
 
+# PyPy: the leak is the python tier's under a JIT, whose traces differ from
+# run to run; this control measured |t| = 1.6 in one CI run (PyPy 7.3.11)
+# where it usually crosses 10. The harness measures no secureshim code on
+# PyPy (see the tier test's skip below), so its yardstick there is the
+# early-exit loop above, which PyPy's JIT cannot flatten.
+@pytest.mark.skipif(
+    platform.python_implementation() != "CPython",
+    reason="a tens-of-ns leak is no fixed yardstick under PyPy's JIT",
+)
 def test_harness_detects_a_tens_of_nanoseconds_leak_at_32_bytes():
     t = measure_until_leak(_small_leak, 32, 60000, seed=3)
     assert abs(t) > THRESHOLD, t
@@ -200,7 +209,7 @@ def test_harness_detects_a_tens_of_nanoseconds_leak_at_32_bytes():
 # Objects/longobject.c walks down from the top digit, so an XOR that is zero
 # at the top costs more. PyPy's rbigint under its JIT measured anywhere from
 # |t| = 4 to |t| = 20 for the same seed in separate runs here (PyPy 7.3.11),
-# so it is no fixed yardstick for the harness; the small-leak test above is
+# so it is no fixed yardstick for the harness; the early-exit test above is
 # the harness's check on PyPy. Under Pyodide (CPython 3.14 on wasm32, V8's
 # clock stepping by microseconds) the same seed measured |t| = 1.9 here;
 # the small-leak test still catches tens of nanoseconds there.
