@@ -70,7 +70,8 @@ def _runtime_first_use_warnings():
         with pytest.warns(DegradedSecurityWarning) as record:
             _pbkdf2.PRIMITIVE.get("pbkdf2_hmac")("sha256", b"password", b"salt", 1)
         message = str(record[0].message)
-        assert 'Fix: load OpenSSL\'s hashlib where your Pyodide ships it' in message, message
+        assert 'Fix: derive keys with the cryptography package that Pyodide ' in message, message
+        assert 'pyodide.loadPackage("cryptography")' in message, message
         assert 'pyodide.loadPackage("hashlib")' in message, message
 
 

@@ -682,12 +682,17 @@ def _on_pyodide():
 def _python_fix():
     # type: () -> str
     if _on_pyodide():
+        # The option every Pyodide has comes first: cryptography is in
+        # 314.0.8's package set, a "hashlib" package is not (earlier
+        # releases, for CPython 3.13, shipped one).
         return (
-            'load OpenSSL\'s hashlib where your Pyodide ships it '
-            '(pyodide.loadPackage("hashlib") before importing secureshim), '
-            "or derive with the cryptography package Pyodide distributes "
-            "(PBKDF2HMAC) or WebCrypto's PBKDF2; installing OpenSSL with pip "
-            "or apt does nothing under WebAssembly"
+            "derive keys with the cryptography package that Pyodide "
+            'distributes (pyodide.loadPackage("cryptography"); its PBKDF2HMAC '
+            "runs OpenSSL compiled to WebAssembly) or with WebCrypto's "
+            "PBKDF2; or, where your Pyodide ships OpenSSL's hashlib as a "
+            'package (314.0.8 does not), pyodide.loadPackage("hashlib") '
+            "before importing secureshim. Installing OpenSSL with pip or apt "
+            "does nothing under WebAssembly"
         )
     return (
         "use a Python built against OpenSSL >= 1.0, or make libcrypto "
