@@ -445,12 +445,19 @@ def test_descriptor_closed_repeatedly_under_threads_never_deadlocks():
         stop = []
         errors = []
         done = [0, 0, 0, 0]
+        # No reader ends while the closer runs: a thread's end can make the
+        # C library open a file (3.7's pthread_exit dlopens libgcc_s.so.1),
+        # whose number the closer would close under it.
+        closer_done = threading.Event()
         def closer():
-            while not stop:
-                try:
-                    os.close(_urandom._state.opened[0])
-                except OSError:
-                    pass
+            try:
+                while not stop:
+                    try:
+                        os.close(_urandom._state.opened[0])
+                    except OSError:
+                        pass
+            finally:
+                closer_done.set()
         def work(i):
             while not stop:
                 try:
@@ -458,6 +465,7 @@ def test_descriptor_closed_repeatedly_under_threads_never_deadlocks():
                 except Exception as exc:
                     errors.append(exc)  # a closed descriptor is reopened
                 done[i] += 1
+            closer_done.wait()
         threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
         threads.append(threading.Thread(target=closer))
         for t in threads:

@@ -53,6 +53,12 @@ bad, errors = [], []
 counts = [0] * READERS
 # threading.Barrier: 3.2+. Readers start together either way.
 go = threading.Event()
+# No reader may end while the saboteur still runs: a thread's end can make
+# the C library open files (3.7's pthread_exit dlopens libgcc_s.so.1 the
+# first time), and the saboteur closes or replaces whatever has a number it
+# aims at, which made glibc abort the process in one CI run. That is the
+# saboteur breaking libc, not secureshim, so it stops before any thread ends.
+sabotage_over = threading.Event()
 
 
 def reader(i):
@@ -68,9 +74,10 @@ def reader(i):
         if marker in data:
             bad.append(data)
         counts[i] += 1
+    sabotage_over.wait()
 
 
-def saboteur(ops):
+def sabotage(ops):
     go.wait()
     owned = []  # numbers the saboteur put something on: its own to close
     spare = [n for n in range(3, 12) if n not in (plain, foreign)]
@@ -103,6 +110,13 @@ def saboteur(ops):
             except OSError:
                 pass
         ops[0] += 1
+
+
+def saboteur(ops):
+    try:
+        sabotage(ops)
+    finally:
+        sabotage_over.set()
 
 
 ops = [0]
