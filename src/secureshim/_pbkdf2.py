@@ -47,7 +47,9 @@ from itertools import repeat
 
 from . import _detect, _tier, _warn
 from ._buffer import PEP688, simple_buffer
-from ._compat import PY2, exact, exact_index
+from ._cint import INT_MAX as _INT_MAX
+from ._cint import c_long as _c_long
+from ._compat import PY2, exact
 from ._typing import TYPE_CHECKING
 from .exceptions import DegradedSecurityWarning
 
@@ -55,10 +57,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, List, Optional, Tuple, Type  # noqa: F401
 
 
-# Bounds of the C types the stdlib converts the arguments to.
-_LONG_MAX = (1 << (8 * struct.calcsize("l") - 1)) - 1
-_LONG_MIN = -_LONG_MAX - 1
-_INT_MAX = (1 << (8 * struct.calcsize("i") - 1)) - 1
 
 # The class of the stdlib's "unsupported hash type" error: a ValueError,
 # or _hashlib.UnsupportedDigestmodError, its subclass, which the C function
@@ -165,14 +163,6 @@ def _buffer(value):
         raise TypeError(
             "a bytes-like object is required, not %r" % type(value).__name__
         )
-
-
-def _c_long(value):
-    # type: (Any) -> int
-    number = exact_index(value)
-    if not _LONG_MIN <= number <= _LONG_MAX:
-        raise OverflowError("Python int too large to convert to C long")
-    return number
 
 
 def _arguments(hash_name, password, salt, iterations):

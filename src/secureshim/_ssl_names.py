@@ -40,18 +40,14 @@ missing (``secureshim.wrap_socket`` lives in ``_wrap_socket``):
 """
 from __future__ import absolute_import, division, print_function
 
-import operator
-
 from . import _urandom
+from ._cint import c_int
 from ._typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, List, Optional, Tuple  # noqa: F401
 
 __all__ = ["RAND_pseudo_bytes", "PROTOCOL_TLSv1", "PROTOCOL_TLSv1_1", "PROTOCOL_TLSv1_2"]
-
-_INT_MAX = 2 ** 31 - 1
-_INT_MIN = -(2 ** 31)
 
 # CPython's values (Modules/_ssl.c, PY_SSL_VERSION_*), the same on PyPy.
 _PROTOCOL_TLS = 2
@@ -73,9 +69,7 @@ def RAND_pseudo_bytes(n):
     same argument: TypeError for a non-integer, OverflowError outside a C
     int (3.11 converts first), ValueError for a negative number that fits.
     """
-    count = operator.index(n)
-    if not _INT_MIN <= count <= _INT_MAX:
-        raise OverflowError("Python int too large to convert to C int")
+    count = c_int(n)
     if count < 0:
         raise ValueError("num must be positive")
     return _urandom.PRIMITIVE.get("urandom")(count), True

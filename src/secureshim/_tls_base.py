@@ -10,10 +10,10 @@ from __future__ import absolute_import, division, print_function
 import collections
 import os
 import ssl
-import struct
 
 from . import _ssl_names, _trust
-from ._compat import PY2, exact, exact_index, text_type
+from ._cint import c_long as _c_long
+from ._compat import PY2, exact, text_type
 from ._match_hostname import _parse_ip
 from ._typing import TYPE_CHECKING
 
@@ -254,20 +254,6 @@ def encode_hostname(hostname):
 
 
 # --- the shared context object --------------------------------------------
-
-_LONG_MAX = (1 << (8 * struct.calcsize("l") - 1)) - 1
-
-
-def _c_long(value):
-    # type: (Any) -> int
-    """``value`` as the stdlib's setters convert it (``__index__``, C long):
-    ``TypeError`` for floats and text, ``OverflowError`` beyond a C long.
-    Never ``int(value)``, which would call a subclass's own ``__int__``."""
-    number = exact_index(value)
-    if not -_LONG_MAX - 1 <= number <= _LONG_MAX:
-        raise OverflowError("Python int too large to convert to C long")
-    return number
-
 
 def _version_value(value):
     # type: (Any) -> int

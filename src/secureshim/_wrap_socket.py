@@ -43,11 +43,11 @@ already be connected there.
 from __future__ import absolute_import, division, print_function
 
 import io
-import operator
 import socket
 import ssl
 
 from . import _detect, _ssl_names, _tier, _tls, _tls_base, _trust, _warn
+from ._cint import c_int as _c_int
 from ._compat import PY2
 from ._typing import TYPE_CHECKING
 from .exceptions import DegradedSecurityWarning, UnverifiedContextWarning
@@ -70,7 +70,6 @@ _NO_UNAUTHENTICATED = ":!aNULL:!eNULL"
 # OpenSSL has security levels (1.1.0+; older OpenSSL and LibreSSL reject
 # the keyword).
 _SECLEVEL_2 = ":@SECLEVEL=2"
-_C_INT = (-(2 ** 31), 2 ** 31 - 1)
 # The text type the stdlib's set_ciphers takes: str on Python 3; str or
 # unicode on 2.7, which also reports an embedded NUL as TypeError.
 _CIPHER_TYPES = (bytes, type(u"")) if PY2 else (str,)  # type: Tuple[type, ...]
@@ -157,16 +156,6 @@ def _compat_context(context_class):
         # and security level 2 in their cipher string.
         return context
     return new_context
-
-
-def _c_int(value):
-    # type: (Any) -> int
-    """The stdlib's "i" argument conversion: TypeError for a non-integer,
-    OverflowError outside a C int."""
-    number = operator.index(value)
-    if not _C_INT[0] <= number <= _C_INT[1]:
-        raise OverflowError("Python int too large to convert to C int")
-    return number
 
 
 def _readable_path(what, path):
