@@ -82,15 +82,14 @@ def _from_memoryview_rules(view):
 
 def _simple_pep688(obj, getbuffer):
     # type: (Any, Any) -> Tuple[bytes, int]
+    view = getbuffer(obj, 0)  # flags 0: PyBUF_SIMPLE
     if not isinstance(getbuffer, types.FunctionType):
-        # A C exporter, given flags 0 (PyBUF_SIMPLE) by the slot wrapper.
-        view = getbuffer(obj, 0)
+        # A C exporter: the slot wrapper passed the flags on.
         try:
             return view.tobytes(), view.ndim
         finally:
             view.release()
     # A __buffer__ written in Python: C asks the memoryview it returns.
-    view = getbuffer(obj, 0)
     if type(view) is not memoryview:
         raise TypeError("__buffer__ returned non-memoryview object")
     try:

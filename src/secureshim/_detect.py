@@ -160,8 +160,6 @@ class SSLFlags(object):
         self.HAS_HTTPS_VERIFY_SWITCH = hasattr(ssl, "_https_verify_certificates")
         # 2.7.9+ (PEP 476) and 3.4.3+.
         self.HAS_DEFAULT_HTTPS_CONTEXT = hasattr(ssl, "_create_default_https_context")
-        # SSLSocket.version(): 2.7.9+ and 3.5+.
-        self.HAS_SSLSOCKET_VERSION = hasattr(getattr(ssl, "SSLSocket", None), "version")
         self.OPENSSL_VERSION = getattr(ssl, "OPENSSL_VERSION", None)  # type: Optional[str]
         # A tuple (major, minor, fix, patch, status): 2.7.0+ and 3.2+.
         self.OPENSSL_VERSION_INFO = getattr(

@@ -171,6 +171,16 @@ _TEXT_BASES = _TEXT  # type: Tuple[Any, ...]
 _SEQUENCE_BASES = (tuple, list)  # type: Tuple[Any, ...]
 
 
+def _as_base(value, bases):
+    # type: (Any, Tuple[Any, ...]) -> Any
+    """``value`` as exactly the first of ``bases`` it is an instance of
+    (:func:`exact`), or unchanged if it is none of them."""
+    for base in bases:
+        if isinstance(value, base):
+            return exact(value, base)
+    return value
+
+
 def _text_length(value):
     # type: (Any) -> int
     """``len(value)`` by the base type's own slot, -1 for non-text."""
@@ -190,16 +200,10 @@ def _pair(entry):
     ``ValueError`` for anything that is not a pair.
     """
     if type(entry) is not tuple:
-        for base in _SEQUENCE_BASES:
-            if isinstance(entry, base):
-                entry = base.__getitem__(entry, slice(None))
-                break
+        entry = _as_base(entry, _SEQUENCE_BASES)
     key, value = entry
     if type(key) is not str:
-        for base in _TEXT_BASES:
-            if isinstance(key, base):
-                key = exact(key, base)
-                break
+        key = _as_base(key, _TEXT_BASES)
     return key, value
 
 
@@ -336,10 +340,8 @@ def _normalise(hostname):
         )
     # A subclass's own methods (lower, encode, __getitem__...) must not decide
     # what the hostname is: work on a copy of exactly the base type.
-    for base in _TEXT:
-        if isinstance(hostname, base):
-            hostname = exact(hostname, base)
-            break
+    if type(hostname) is not str:
+        hostname = _as_base(hostname, _TEXT_BASES)
     if PY2 and type(hostname) is str and not _isascii(hostname):
         try:
             hostname = hostname.decode("utf-8")
@@ -436,10 +438,7 @@ def _pairs_or_empty(items):
     """The first MAX_NAMES items of ``items`` (a tuple or list subclass
     through its base type's slot, never its own ``__iter__``)."""
     if type(items) is not tuple:
-        for base in _SEQUENCE_BASES:
-            if isinstance(items, base):
-                items = base.__getitem__(items, slice(None))
-                break
+        items = _as_base(items, _SEQUENCE_BASES)
     try:
         iterator = iter(items)  # type: Iterator[Any]
     except TypeError:

@@ -175,9 +175,13 @@ def _arguments(hash_name, password, salt, iterations):
     )
 
 
-def _check_values(password, salt, iterations, dklen, digest_size):
-    # type: (bytes, bytes, int, Any, int) -> int
-    """Check the values after the digest lookup; return the key length."""
+def _check_values(name, password, salt, iterations, dklen, digest_size):
+    # type: (str, bytes, bytes, int, Any, int) -> int
+    """Check the values after the digest lookup; return the key length.
+
+    A digest without output (SHAKE, OpenSSL's "null") has no HMAC: refused
+    last, after every value check, where the C function's OpenSSL call
+    fails (PKCS5_PBKDF2_HMAC of it would loop on nothing)."""
     if len(password) > _INT_MAX:
         raise OverflowError("password is too long.")
     if len(salt) > _INT_MAX:
@@ -194,6 +198,8 @@ def _check_values(password, salt, iterations, dklen, digest_size):
         raise ValueError("key length must be greater than 0.")
     if dklen > _INT_MAX:
         raise OverflowError("key length is too great.")
+    if not digest_size:
+        raise _no_hmac(name)
     return int(dklen)
 
 
@@ -463,8 +469,8 @@ def _openssl(hash_name, password, salt, iterations, dklen, python_fallback):
             # hashlib knows the name (or lib.digest raised): the C function
             # would have found it and checked the values first.
             size = hashlib.new(name).digest_size
-            _check_values(password, salt, iterations, dklen, size)
-            raise _no_hmac(name) if not size else _unsupported(name)
+            _check_values(name, password, salt, iterations, dklen, size)
+            raise _unsupported(name)
         _warn.fire(
             _warn.armed(
                 "pbkdf2_hmac." + name,
@@ -481,12 +487,7 @@ def _openssl(hash_name, password, salt, iterations, dklen, python_fallback):
         )
         return python_pbkdf2_hmac(name, password, salt, iterations, dklen)
     md, size = found
-    dklen = _check_values(password, salt, iterations, dklen, size)
-    if not size:
-        # PKCS5_PBKDF2_HMAC of a digest without output would loop on
-        # nothing: refused after the checks, where the C function's
-        # OpenSSL call fails.
-        raise _no_hmac(name)
+    dklen = _check_values(name, password, salt, iterations, dklen, size)
     return lib.derive(md, password, salt, iterations, dklen)
 
 
@@ -617,12 +618,7 @@ def python_pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None):
         # hashlib.new's own ValueError, as the C function's class (3.10+).
         raise _unsupported(name)
     size = inner.digest_size
-    dklen = _check_values(password, salt, iterations, dklen, size)
-    if not size:
-        # SHAKE, OpenSSL's "null": no fixed digest, so no HMAC. The C
-        # function finds these names too and fails only in OpenSSL, after
-        # every argument check: the same order here.
-        raise _no_hmac(name)
+    dklen = _check_values(name, password, salt, iterations, dklen, size)
     block_size = inner.block_size
     if len(password) > block_size:
         password = hashlib.new(name, password).digest()

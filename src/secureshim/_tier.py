@@ -136,27 +136,20 @@ class Choice(object):
         return _text(self.tier.why)
 
 
-class _FirstUse(object):
+def _warning_at_first_call(function, pending):
+    # type: (Callable[..., Any], _warn.Pending) -> Callable[..., Any]
     """A callable tier that cannot warn by itself, warning at its first call."""
+    fire = _warn.fire
 
-    def __init__(self, function, pending):
-        # type: (Callable[..., Any], _warn.Pending) -> None
-        self.function = function
-        self.pending = pending
+    def first_use(*args, **kwargs):
+        # type: (*Any, **Any) -> Any
+        if pending:
+            fire(pending)
+        return function(*args, **kwargs)
 
-    def wrap(self):
-        # type: () -> Callable[..., Any]
-        function, pending, fire = self.function, self.pending, _warn.fire
-
-        def first_use(*args, **kwargs):
-            # type: (*Any, **Any) -> Any
-            if pending:
-                fire(pending)
-            return function(*args, **kwargs)
-
-        first_use.__name__ = getattr(function, "__name__", "first_use")
-        first_use.__doc__ = getattr(function, "__doc__", None)
-        return first_use
+    first_use.__name__ = getattr(function, "__name__", "first_use")
+    first_use.__doc__ = getattr(function, "__doc__", None)
+    return first_use
 
 
 class Primitive(object):
@@ -248,7 +241,7 @@ class Primitive(object):
         value = tier.bind()
         message = self._arm(tier, over_better=available[0] != chosen)
         if message is not None and not tier.fires:
-            value = _FirstUse(value, _warn.pending(self.name)).wrap()
+            value = _warning_at_first_call(value, _warn.pending(self.name))
         _detect.CHOSEN[self.name] = chosen
         return Choice(self.name, tier, available, forced is not None, value, message)
 

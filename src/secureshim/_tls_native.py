@@ -16,10 +16,9 @@ from . import _detect, _tls_base, _trust
 from ._typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Dict, List, Optional, Tuple  # noqa: F401
+    from typing import Any, Dict, Optional  # noqa: F401
 
 _flags = _detect.ssl_flags()
-Purpose = _tls_base.Purpose
 
 # --- the native tier's hardening -------------------------------------------
 

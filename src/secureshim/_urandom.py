@@ -300,19 +300,8 @@ def _set_cloexec(fd):
     # type: (int) -> None
     import fcntl
 
-    try:
-        flags = fcntl.fcntl(fd, fcntl.F_GETFD)
-        fcntl.fcntl(fd, fcntl.F_SETFD, flags | fcntl.FD_CLOEXEC)
-    except IOError as exc:  # what fcntl raises on 2.7; OSError itself on 3.3+
-        raise OSError(exc.errno, exc.strerror)
-
-
-def _status_flags(fd):
-    # type: (int) -> int
-    try:
-        return int(_fcntl(fd, _F_GETFL))
-    except IOError as exc:  # as in _set_cloexec
-        raise OSError(exc.errno, exc.strerror)
+    flags = fcntl.fcntl(fd, fcntl.F_GETFD)
+    fcntl.fcntl(fd, fcntl.F_SETFD, flags | fcntl.FD_CLOEXEC)
 
 
 def _no_fcntl(fd, op):
@@ -368,8 +357,8 @@ def _open_device():
             if not _O_CLOEXEC:
                 _set_cloexec(fd)
             st = _fstat(fd)
-            mark = _MARK and (_status_flags(fd) & _MARK)
-        except OSError:
+            mark = _MARK and (_fcntl(fd, _F_GETFL) & _MARK)
+        except _FD_ERRORS:
             continue  # closed behind our back already: not ours to close
         if not stat.S_ISCHR(st.st_mode) or st.st_rdev != rdev:
             # Another thread closed the number and reused it before our

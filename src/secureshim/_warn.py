@@ -125,7 +125,5 @@ def rearm():
     # type: () -> None
     """Make every armed warning due again (for tests)."""
     with _lock:
-        for key, (text, category, _) in _armed.items():
-            due = _pending.setdefault(key, [])
-            del due[:]
-            due.append((text, category))
+        for key, (text, category, reported) in list(_armed.items()):
+            _arm_locked(key, text, category, reported)
