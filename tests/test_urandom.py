@@ -164,6 +164,24 @@ def test_import_probes_nothing_and_needs_no_ctypes():
     assert result.out.strip().endswith("[]")
 
 
+@posix_only
+def test_forcing_the_fd_tier_probes_no_tier_in_between():
+    # The chooser probes the best tier and the forced one: getrandom, whose
+    # probe would import ctypes (blocked here) and ask the kernel, is never
+    # asked.
+    result = run_python(
+        """
+        import secureshim
+        from secureshim import _urandom
+        assert len(secureshim.urandom(8)) == 8
+        print("%s %s" % (secureshim.backends()["urandom"], _urandom._getrandom))
+        """,
+        env={"SECURESHIM_FORCE": "urandom=fd", "PYTHONWARNINGS": "ignore"},
+        prelude=block_imports("ctypes"),
+    ).check()
+    assert result.out.split() == ["fd", "[]"]
+
+
 @needs_getrandom
 def test_before_2_7_9_getrandom_is_chosen_at_first_use():
     # Emulated 2.7.8: os.urandom is Python code; the tier is decided by the

@@ -638,10 +638,8 @@ _first_use = _warn.pending("pbkdf2_hmac")
 
 def _openssl_probe():
     # type: () -> bool
-    # Loading libcrypto imports ctypes: only asked when the native tier is
-    # missing or the openssl tier is forced.
-    if _detect.PBKDF2_HMAC_OPENSSL and _detect.FORCED.get("pbkdf2_hmac") != "openssl":
-        return False
+    # Loading libcrypto imports ctypes; the chooser asks only when the native
+    # tier cannot run or the openssl tier is forced.
     return _libcrypto()[0] is not None
 
 

@@ -107,13 +107,9 @@ def always():
 class Choice(object):
     """The outcome of :meth:`Primitive.choose`."""
 
-    def __init__(self, primitive, tier, available, forced, value, message):
-        # type: (str, Optional[Tier], List[str], bool, Any, Optional[str]) -> None
-        self.primitive = primitive
+    def __init__(self, tier, forced, value, message):
+        # type: (Optional[Tier], bool, Any, Optional[str]) -> None
         self.tier = tier
-        #: Names of the tiers found to run here, best first, probed only
-        #: as far as the choice needed.
-        self.available = available
         #: The tier was named by SECURESHIM_FORCE.
         self.forced = forced
         self.value = value
@@ -213,37 +209,42 @@ class Primitive(object):
         # type: () -> Choice
         ordered = self._order() if self._order is not None else self.tiers
         forced = _detect.FORCED.get(self.name)
-        # Probed best first, and only as far as the choice needs: a probe
-        # may cost (urandom's getrandom imports ctypes and asks the kernel),
-        # so tiers below the one chosen are never probed.
-        available = []  # type: List[str]
-        for tier in ordered:
-            if available and (forced is None or forced in available):
-                break
-            if tier.probe():
-                available.append(tier.name)
-        if forced is not None and forced not in available:
-            error = ValueError(
-                "%s: %s=%s cannot run on this interpreter; tiers available "
-                "here: %s" % (_detect.ENV, self.name, forced,
-                              "|".join(available) or "none")
-            )
-            if not _detect._cli_reports(error):
-                raise error
-            forced = None  # the command line stops before anything uses it
-        if forced is not None:
-            chosen = forced  # type: Optional[str]
-        else:
-            chosen = available[0] if available else None
+        # Probed only as far as the choice needs, since a probe may cost
+        # (urandom's getrandom imports ctypes and asks the kernel; the
+        # pyopenssl tier imports pyOpenSSL): the best tier that runs here,
+        # then the forced one; the others only for the error's list.
+        runs = {}  # type: Dict[str, bool]
+
+        def runs_here(tier):
+            # type: (Tier) -> bool
+            if tier.name not in runs:
+                runs[tier.name] = tier.probe()
+            return runs[tier.name]
+
+        best = next((tier.name for tier in ordered if runs_here(tier)), None)
+        chosen = best
+        if forced is not None and forced != best:
+            if runs_here(self.tier(forced)):
+                chosen = forced
+            else:
+                available = [tier.name for tier in ordered if runs_here(tier)]
+                error = ValueError(
+                    "%s: %s=%s cannot run on this interpreter; tiers available "
+                    "here: %s" % (_detect.ENV, self.name, forced,
+                                  "|".join(available) or "none")
+                )
+                if not _detect._cli_reports(error):
+                    raise error
+                forced = None  # the command line stops before anything uses it
         if chosen is None:
-            return Choice(self.name, None, available, False, None, None)
+            return Choice(None, False, None, None)
         tier = self.tier(chosen)
         value = tier.bind()
-        message = self._arm(tier, over_better=available[0] != chosen)
+        message = self._arm(tier, over_better=best != chosen)
         if message is not None and not tier.fires:
             value = _warning_at_first_call(value, _warn.pending(self.name))
         _detect.CHOSEN[self.name] = chosen
-        return Choice(self.name, tier, available, forced is not None, value, message)
+        return Choice(tier, forced is not None, value, message)
 
     def _arm(self, tier, over_better):
         # type: (Tier, bool) -> Optional[str]

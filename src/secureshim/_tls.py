@@ -72,9 +72,8 @@ deferred_warnings = []  # type: List[Any]
 
 def _pyopenssl_probe():
     # type: () -> bool
-    # pyOpenSSL costs ~50 ms to import: look for it only when it may be used.
-    if _native_probe() and "create_default_context" not in _detect.FORCED:
-        return False
+    # pyOpenSSL costs ~50 ms to import; the chooser asks only when the
+    # native tier cannot run or another tier is forced.
     if not _detect.ssl_flags().HAS_SSL:  # the tier takes ssl's constants
         return False
     with warnings.catch_warnings(record=True) as caught:
