@@ -110,6 +110,21 @@ def test_import_probes_nothing_and_loads_no_heavy_module():
     ]
 
 
+def test_reading_the_https_verify_state_chooses_no_tls_tier():
+    # The PEP 493 functions read configuration; only a context made by
+    # create_unverified_context needs the TLS tier (on 2.7.0-2.7.8 the
+    # choice probes pyOpenSSL and arms the legacy tier's warning).
+    result = run_python(
+        """
+        import secureshim
+        from secureshim import _detect
+        secureshim.https_verify_state()
+        print(sorted(_detect.CHOSEN))
+        """
+    ).check()
+    assert result.out.split("\n")[0] == "[]"
+
+
 def test_lazy_names_behave_like_attributes():
     # from-import, dir(), hasattr and identity with the stdlib's own
     # objects, through the lazy package object on every interpreter.

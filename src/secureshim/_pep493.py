@@ -69,7 +69,6 @@ class HTTPSVerifyState(collections.namedtuple("HTTPSVerifyState", "verify decide
 
     __slots__ = ()
 
-_native = _tls.PRIMITIVE.choose().name == "native"
 # ssl._create_unverified_context and _create_default_https_context: 2.7.9+
 # (PEP 476) and 3.4.3+.
 _HAS_HOOK = bool(_detect.ssl_flags().HAS_DEFAULT_HTTPS_CONTEXT)
@@ -101,7 +100,9 @@ def create_unverified_context(protocol=None, cert_reqs=None, check_hostname=Fals
     )
     if purpose is None:
         purpose = _tls_base.Purpose.SERVER_AUTH
-    if _native and _HAS_HOOK:
+    # The TLS tier is chosen here, at the first call, not when this module
+    # loads: reading https_verify_state needs no TLS tier.
+    if _HAS_HOOK and _tls.PRIMITIVE.choose().name == "native":
         # cert_reqs=None means "the protocol's default" to the stdlib, which
         # is CERT_REQUIRED for 3.10+'s PROTOCOL_TLS_CLIENT: be explicit.
         kwargs = dict(
