@@ -403,11 +403,11 @@ def check(host, port=DEFAULT_PORT, timeout=DEFAULT_TIMEOUT, cafile=None, servern
         return result
     except ssl.SSLError as exc:
         raw.close()
-        _explain(result, exc, host, port, name, timeout, cafile, ctx)
+        _explain(result, exc, host, port, name, timeout, ctx)
         return result
     except _certificate_errors() as exc:  # a ValueError before 3.7
         raw.close()
-        _explain(result, exc, host, port, name, timeout, cafile, ctx)
+        _explain(result, exc, host, port, name, timeout, ctx)
         return result
     except (socket.error, OSError) as exc:
         raw.close()
@@ -415,23 +415,20 @@ def check(host, port=DEFAULT_PORT, timeout=DEFAULT_TIMEOUT, cafile=None, servern
         result["detail"] = "connection closed during the handshake (%s); does the server speak TLS on this port?" % exc
         return result
     try:
-        cert = _record_session(result, tls)
+        _record_session(result, tls, name)
     finally:
         tls.close()
-    matched = _match(cert, name) if cert else None
-    # The handshake verified the name (check_hostname); secureshim's
-    # match_hostname is a second opinion where this build has it.
-    result["hostname_match"] = True if matched is None else matched
     result["ok"] = bool(result["hostname_match"])
     if not result["ok"]:
         result["failure"], result["detail"] = "wrong host", "match_hostname refuses %r" % name
     return result
 
 
-def _record_session(result, tls):
-    # type: (Dict[str, Any], Any) -> Optional[Dict[str, Any]]
+def _record_session(result, tls, name):
+    # type: (Dict[str, Any], Any, str) -> None
     """Protocol, cipher, key exchange group and certificate of a verified
-    handshake, into ``result``; returns the certificate dict."""
+    handshake, and whether the certificate matches ``name``, into
+    ``result``."""
     cert = tls.getpeercert()
     cipher = tls.cipher()
     result["tls_version"] = tls.version() if hasattr(tls, "version") else (cipher[1] if cipher else None)
@@ -441,7 +438,10 @@ def _record_session(result, tls):
     if group is not None:
         result["key_exchange_group"] = group()
     result["certificate"] = describe_certificate(cert) if cert else None
-    return cert  # type: ignore[no-any-return]
+    matched = _match(cert, name) if cert else None
+    # The handshake verified the name (check_hostname); secureshim's
+    # match_hostname is a second opinion where this build has it.
+    result["hostname_match"] = True if matched is None else matched
 
 
 def _strict_flag(ctx):
@@ -455,9 +455,13 @@ def _strict_flag(ctx):
     return int(getattr(ctx, "verify_flags", 0) & flag)
 
 
-def _without_strict(result, host, port, name, timeout, cafile, ctx):
-    # type: (Dict[str, Any], str, int, str, float, Optional[str], Any) -> Any
+def _without_strict(result, host, port, name, timeout, ctx):
+    # type: (Dict[str, Any], str, int, str, float, Any) -> Any
     """Retry the handshake verifying everything but VERIFY_X509_STRICT.
+
+    The retry reuses ``ctx``, the failed check's context, with the flag
+    cleared: nothing reads it afterwards, and a new context would load the
+    CA store again.
 
     If it verifies, strict mode alone refused the server: ``result`` gets
     the ``x509 strict`` failure and what the chain lacks, and None is
@@ -465,29 +469,32 @@ def _without_strict(result, host, port, name, timeout, cafile, ctx):
     without strict mode) is returned, or None if it did not get that far.
     """
     ssl = _ssl()
-    relaxed = _context(cafile)[0]
-    relaxed.verify_flags &= ~_strict_flag(ctx)
+    ctx.verify_flags &= ~_strict_flag(ctx)
     try:
         raw = _connect(host, port, timeout)
     except (socket.error, OSError):
         return None
     try:
-        tls = relaxed.wrap_socket(raw, server_hostname=name)
+        tls = ctx.wrap_socket(raw, server_hostname=name)
     except (ssl.SSLError, socket.error, OSError, ValueError) as exc:
         raw.close()
         return exc if hasattr(exc, "verify_code") or isinstance(exc, _certificate_errors()) else None
     try:
-        cert = _record_session(result, tls)
+        _record_session(result, tls, name)
         # get_verified_chain(): 3.13+, where strict mode is the default;
         # elsewhere only the server's certificate can be read.
         chain_of = getattr(tls, "get_verified_chain", None)
         chain = list(chain_of()) if chain_of is not None else [tls.getpeercert(True)]
     finally:
         tls.close()
-    matched = _match(cert, name) if cert else None
-    result["hostname_match"] = True if matched is None else matched
-    problems = [dict(item, subject=_subject(item.pop("der"))) for item in x509.strict_problems(
-        [_der(cert) for cert in chain])]
+    ders = [_der(entry) for entry in chain]
+    problems = x509.strict_problems(ders)
+    # One subject per certificate, however many rules it breaks: decoding
+    # goes through a temporary PEM file.
+    subjects = dict((depth, _subject(ders[depth]))
+                    for depth in set(item["depth"] for item in problems))
+    for item in problems:
+        item["subject"] = subjects[item["depth"]]
     result["x509_strict"]["problems"] = problems
     result["failure"] = "x509 strict"
     fixes = "; ".join("%s: %s (%s)" % (_where(item), item["problem"], item["rfc"])
@@ -528,10 +535,15 @@ def _where(item):
 _OLD_PROTOCOLS = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
 
 
-def _explain(result, exc, host, port, name, timeout, cafile, ctx):
-    # type: (Dict[str, Any], Any, str, int, str, float, Optional[str], Any) -> None
-    ssl = _ssl()
-    is_cert_error = isinstance(exc, _certificate_errors()) and not isinstance(exc, ssl.SSLError)
+def _is_cert_error(exc):
+    # type: (Any) -> bool
+    """A host name mismatch raised by the check, not by OpenSSL."""
+    return isinstance(exc, _certificate_errors()) and not isinstance(exc, _ssl().SSLError)
+
+
+def _explain(result, exc, host, port, name, timeout, ctx):
+    # type: (Dict[str, Any], Any, str, int, str, float, Any) -> None
+    is_cert_error = _is_cert_error(exc)
     reason = getattr(exc, "reason", None)
     verify_failed = reason == "CERTIFICATE_VERIFY_FAILED" or hasattr(exc, "verify_code")
     if verify_failed and _strict_flag(ctx):
@@ -540,14 +552,14 @@ def _explain(result, exc, host, port, name, timeout, cafile, ctx):
             "verify_message": getattr(exc, "verify_message", None) or str(exc),
             "problems": [],
         }
-        remaining = _without_strict(result, host, port, name, timeout, cafile, ctx)
+        remaining = _without_strict(result, host, port, name, timeout, ctx)
         if result["failure"] == "x509 strict":
             return
         # Not (only) strict mode: explain by what remains without it.
         result["x509_strict"] = None
         if remaining is not None:
             exc = remaining
-            is_cert_error = isinstance(exc, _certificate_errors()) and not isinstance(exc, ssl.SSLError)
+            is_cert_error = _is_cert_error(exc)
     if verify_failed or is_cert_error:
         probed = _probe(host, port, name, timeout, old_protocols=False)
         cert = probed[1] if probed else None

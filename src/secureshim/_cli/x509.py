@@ -218,8 +218,7 @@ def certificate_problems(cert, last):
 def strict_problems(chain):
     # type: (List[bytes]) -> List[Dict[str, Any]]
     """Every strict rule the chain (DER, leaf first) breaks, as dicts:
-    ``depth`` (0: the server's certificate), ``problem``, ``rfc``; and
-    ``der``, the certificate's bytes, for the caller to describe it. A
+    ``depth`` (0: the server's certificate), ``problem``, ``rfc``. A
     certificate the reader cannot parse is reported as such."""
     found = []  # type: List[Dict[str, Any]]
     for depth, der in enumerate(chain):
@@ -229,5 +228,5 @@ def strict_problems(chain):
             problems = [("cannot be read (%s)" % exc, "4.1")]
         for problem, section in problems:
             found.append({"depth": depth, "problem": problem,
-                          "rfc": "RFC 5280 section %s" % section, "der": der})
+                          "rfc": "RFC 5280 section %s" % section})
     return found
