@@ -5,8 +5,16 @@
 # pack an empty wheel: a lock keeps them one at a time. test-matrix.sh and
 # scripts/check_packaging.py take the same lock (a file named by a hash of
 # the tree's physical path) for their builds.
+#
+# test-matrix.sh builds the wheel once and exports its path as
+# SECURESHIM_WHEEL; then every build_wheel of the run returns that wheel
+# instead of building the same one again.
 build_wheel() {
     local dist=$1 lock
+    if [ -n "${SECURESHIM_WHEEL:-}" ]; then
+        echo "$SECURESHIM_WHEEL"
+        return
+    fi
     lock=${TMPDIR:-/tmp}/secureshim-build-$(pwd -P | sha256sum | cut -c1-12).lock
     rm -rf "$dist"
     mkdir -p "$dist"

@@ -138,8 +138,10 @@ if [ -n "$tox_envs" ]; then
     host_python="$venv/bin/python"
     # shellcheck source=scripts/build-wheel.sh
     . scripts/build-wheel.sh
-    wheel=$(build_wheel "$PWD/.tox/matrix-dist")
-    install_args=(--installpkg "$wheel")
+    unset SECURESHIM_WHEEL  # this run's own wheel, never an inherited one
+    SECURESHIM_WHEEL=$(build_wheel "$PWD/.tox/matrix-dist")
+    export SECURESHIM_WHEEL  # sid-python.sh and pyodide.sh install it too
+    install_args=(--installpkg "$SECURESHIM_WHEEL")
 fi
 
 run_tox() {  # run_tox WORKDIR ENVS
