@@ -169,10 +169,6 @@ def _text_password(call):
     )
 
 
-def _str_password(call):
-    return not PY2 and any(isinstance(_arg(call, name), str) for name in ("password", "salt"))
-
-
 def _name_only_hashlib_knows(call):
     name = _arg(call, "hash_name")
     return isinstance(name, str) and str.__str__(name) in NAMES_ONLY_HASHLIB_KNOWS
@@ -240,7 +236,7 @@ TABLE = [
         "CPython 2.7's pure-Python fallback",
         PBKDF2_FALLBACK and PY2,
         "iterations None, a float, or text",
-        lambda call: _arg(call, "iterations") is None or _float(call, "iterations")
+        lambda call: _none(call, "iterations") or _float(call, "iterations")
         or isinstance(_arg(call, "iterations"), (type(u""), str)),
         "ValueError or a key (2.7 compares None and text with ints)", "ValueError",
         "TypeError (iterations must be an integer)", "TypeError",

@@ -149,14 +149,3 @@ def test_check_target_fuzzed(target):
     else:
         assume(False)  # a well-formed name would be looked up: not from a test
     assert_clean(["check", target, "--timeout", "1"])
-
-
-def test_console_script_entry_point_reports_config_errors_too():
-    """What pip's ``secureshim`` script runs: import __main__, call main()."""
-    env = dict(os.environ, SECURESHIM_FORCE="bogus")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys\nfrom secureshim.__main__ import main\nsys.exit(main())"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    out, err = proc.communicate()
-    assert proc.returncode == cli_main.CONFIG_ERROR, err
-    assert out == b"" and len(err.splitlines()) == 1 and b"Traceback" not in err

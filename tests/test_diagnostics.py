@@ -582,6 +582,7 @@ def test_bad_force_is_one_line_and_the_configuration_exit_code(entry, value, arg
     code, out, err = run_entry(entry, args, env={"SECURESHIM_FORCE": value})
     assert code == cli_main.CONFIG_ERROR == 78, (code, out, err)
     assert out == ""  # nothing a fleet gate could read as a report
+    assert "Traceback" not in err, err
     (line,) = err.splitlines()
     assert "configuration error: SECURESHIM_FORCE: " in line and message in line, line
 

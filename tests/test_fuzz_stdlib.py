@@ -265,15 +265,15 @@ def ca_material(tmpdir_factory):
     from . import tls_helpers
 
     directory = tmpdir_factory.mktemp("fuzz-ca")
-    pki = tls_helpers.PKI(str(directory))
-    with open(pki.ca_file) as handle:
+    ca_file = tls_helpers.CA(str(directory)).cert_path  # a CA alone: no leaves needed
+    with open(ca_file) as handle:
         pem = handle.read()
     empty = directory.join("empty.pem")
     empty.write("")
     garbage = directory.join("garbage.pem")
     garbage.write("no certificate here\n")
     return {
-        "ca file": pki.ca_file,
+        "ca file": ca_file,
         "missing file": str(directory.join("missing.pem")),
         "directory": str(directory),
         "empty file": str(empty),

@@ -10,22 +10,17 @@ may contain the file's bytes, and no call may raise.
 from __future__ import absolute_import, division, print_function
 
 import json
-import os
 
 import pytest
 
-from secureshim import _urandom
-
 from .conftest import run_python
+from .test_urandom import needs_getrandom, posix_only
 
 # 16 bytes tiled: any read of 31 or more bytes from the file contains it
 # whole, and the chance that 64 random bytes do is 49 / 2**128.
 MARKER = b"\x8fSABOTAGE\x00\xfe\x13MARK\x7f"
 SECONDS = 1.5
 
-posix_only = pytest.mark.skipif(
-    not os.path.exists("/dev/urandom"), reason="no /dev/urandom on this platform"
-)
 
 SABOTAGE = r"""
 import json, os, sys, threading, time
@@ -153,15 +148,9 @@ os._exit(0)
 """
 
 
-def _getrandom_missing():
-    return _urandom.getrandom_backend() is None
-
-
 @posix_only
-@pytest.mark.parametrize("tier", ["fd", "getrandom"])
+@pytest.mark.parametrize("tier", ["fd", pytest.param("getrandom", marks=needs_getrandom)])
 def test_no_foreign_bytes_and_no_errors_under_sabotage(tier, tmp_path):
-    if tier == "getrandom" and _getrandom_missing():
-        pytest.skip("the kernel (or seccomp) refuses getrandom(2) here")
     path = tmp_path / "plain"
     path.write_bytes(MARKER * 65536)  # 1 MiB: os.read on 2.7 moves the offset
     result = run_python(
